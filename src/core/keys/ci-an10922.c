@@ -1,0 +1,168 @@
+/* ci-an10922.c
+ *
+ * Copyright 2026 CardIssue contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * NXP AN10922 AES-128 key diversification (DESIGN.md §4): every card gets its
+ * own keys, derived from a master key and card-unique data M, so that reading
+ * the keys out of one card exposes no other card.
+ */
+
+#include "ci-key-store-private.h"
+
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#define AES_BLOCK 16
+#define AN10922_M_MAX 31
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_CIPHER, EVP_CIPHER_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_CIPHER_CTX, EVP_CIPHER_CTX_free)
+
+/* Encrypts whole blocks, no padding, IV of zeros where the mode has one. */
+static gboolean
+aes128_encrypt (const char   *cipher_name,
+                const guint8  key[CI_AES128_KEY_LEN],
+                const guint8 *in,
+                gsize         len,
+                guint8       *out,
+                GError      **error)
+{
+  static const guint8 zero_iv[AES_BLOCK] = { 0 };
+  g_autoptr(EVP_CIPHER) cipher = EVP_CIPHER_fetch (NULL, cipher_name, NULL);
+  g_autoptr(EVP_CIPHER_CTX) ctx = EVP_CIPHER_CTX_new ();
+  int out_len = 0, final_len = 0;
+
+  g_assert (len % AES_BLOCK == 0 && len <= 64);
+
+  if (cipher == NULL || ctx == NULL
+      || EVP_EncryptInit_ex2 (ctx, cipher, key, zero_iv, NULL) != 1
+      || EVP_CIPHER_CTX_set_padding (ctx, 0) != 1
+      || EVP_EncryptUpdate (ctx, out, &out_len, in, (int) len) != 1
+      || EVP_EncryptFinal_ex (ctx, out + out_len, &final_len) != 1
+      || (gsize) (out_len + final_len) != len)
+    {
+      OPENSSL_cleanse (out, len);
+      g_set_error (error, CI_KEYS_ERROR, CI_KEYS_ERROR_FAILED,
+                   "OpenSSL could not encrypt with %s", cipher_name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * _ci_aes128_ecb_block:
+ * @key: an AES-128 key
+ * @in: one block of plaintext
+ * @out: (out caller-allocates): one block of ciphertext
+ * @error: return location for a #CI_KEYS_ERROR_FAILED error
+ *
+ * Encrypts a single AES block. Used for the key check value of master keys
+ * and for the AN10922 subkeys.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+_ci_aes128_ecb_block (const guint8  key[CI_AES128_KEY_LEN],
+                      const guint8  in[16],
+                      guint8        out[16],
+                      GError      **error)
+{
+  return aes128_encrypt ("AES-128-ECB", key, in, AES_BLOCK, out, error);
+}
+
+/* The CMAC subkey step (NIST SP 800-38B): shift left one bit, and fold the
+ * carry back in with the polynomial 0x87. */
+static void
+cmac_double (const guint8 in[AES_BLOCK],
+             guint8       out[AES_BLOCK])
+{
+  guint8 carry = in[0] >> 7;
+
+  for (guint i = 0; i < AES_BLOCK - 1; i++)
+    out[i] = (guint8) ((in[i] << 1) | (in[i + 1] >> 7));
+  out[AES_BLOCK - 1] = (guint8) (in[AES_BLOCK - 1] << 1);
+  /* branch-free so that timing does not depend on the key */
+  out[AES_BLOCK - 1] ^= (guint8) (0x87 & (0u - carry));
+}
+
+/* Builds the two-block input D = 01 ‖ M ‖ padding, last block XORed with the
+ * subkey that AN10922 prescribes. */
+static gboolean
+an10922_input (const guint8  key[CI_AES128_KEY_LEN],
+               const guint8 *m,
+               gsize         m_len,
+               guint8        d[2 * AES_BLOCK],
+               GError      **error)
+{
+  static const guint8 zero[AES_BLOCK] = { 0 };
+  guint8 l[AES_BLOCK], k1[AES_BLOCK], k2[AES_BLOCK];
+  const guint8 *subkey;
+  gboolean padded = (1 + m_len < 2 * AES_BLOCK);
+
+  if (!_ci_aes128_ecb_block (key, zero, l, error))
+    return FALSE;
+  cmac_double (l, k1);
+  cmac_double (k1, k2);
+
+  memset (d, 0, 2 * AES_BLOCK);
+  d[0] = 0x01;
+  memcpy (d + 1, m, m_len);
+  if (padded)
+    d[1 + m_len] = 0x80;
+  subkey = padded ? k2 : k1;
+  for (guint i = 0; i < AES_BLOCK; i++)
+    d[AES_BLOCK + i] ^= subkey[i];
+
+  OPENSSL_cleanse (l, sizeof l);
+  OPENSSL_cleanse (k1, sizeof k1);
+  OPENSSL_cleanse (k2, sizeof k2);
+  return TRUE;
+}
+
+/**
+ * ci_keys_an10922_aes128:
+ * @key: the AES-128 master key
+ * @m: (array length=m_len): the diversification input (card UID, application
+ *   id, system identifier…)
+ * @m_len: length of @m, 1 to 31 bytes
+ * @out: (out caller-allocates): the diversified AES-128 key
+ * @error: return location for a #CI_KEYS_ERROR error
+ *
+ * Derives a card key from @key and @m as described in NXP AN10922 for
+ * AES-128, using OpenSSL's AES.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ci_keys_an10922_aes128 (const guint8   key[16],
+                        const guint8  *m,
+                        gsize          m_len,
+                        guint8         out[16],
+                        GError       **error)
+{
+  guint8 d[2 * AES_BLOCK], cbc[2 * AES_BLOCK];
+  gboolean ok;
+
+  g_return_val_if_fail (key != NULL, FALSE);
+  g_return_val_if_fail (m != NULL || m_len == 0, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (m_len < 1 || m_len > AN10922_M_MAX)
+    {
+      g_set_error (error, CI_KEYS_ERROR, CI_KEYS_ERROR_FAILED,
+                   "Key diversification needs 1 to %d bytes of card data, not %"
+                   G_GSIZE_FORMAT, AN10922_M_MAX, m_len);
+      return FALSE;
+    }
+  ok = an10922_input (key, m, m_len, d, error)
+       && aes128_encrypt ("AES-128-CBC", key, d, sizeof d, cbc, error);
+  if (ok)
+    memcpy (out, cbc + AES_BLOCK, AES_BLOCK);
+  OPENSSL_cleanse (d, sizeof d);
+  OPENSSL_cleanse (cbc, sizeof cbc);
+  return ok;
+}
