@@ -1,0 +1,423 @@
+/* ci-store.c
+ *
+ * Copyright 2026 CardIssue contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "ci-store.h"
+
+G_DEFINE_QUARK (ci-store-error-quark, ci_store_error)
+
+G_DEFINE_ABSTRACT_TYPE (CiStore, ci_store, G_TYPE_OBJECT)
+
+static void
+ci_store_class_init (CiStoreClass *klass)
+{
+}
+
+static void
+ci_store_init (CiStore *self)
+{
+}
+
+gboolean
+ci_store_begin (CiStore *self,
+                GError **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), FALSE);
+
+  return CI_STORE_GET_CLASS (self)->begin (self, error);
+}
+
+gboolean
+ci_store_commit (CiStore *self,
+                 GError **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), FALSE);
+
+  return CI_STORE_GET_CLASS (self)->commit (self, error);
+}
+
+void
+ci_store_rollback (CiStore *self)
+{
+  g_return_if_fail (CI_IS_STORE (self));
+
+  CI_STORE_GET_CLASS (self)->rollback (self);
+}
+
+int
+ci_store_schema_version (CiStore *self)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), 0);
+
+  return CI_STORE_GET_CLASS (self)->schema_version (self);
+}
+
+char       *
+ci_store_get_setting (CiStore *self,
+                      const char *key)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), NULL);
+
+  return CI_STORE_GET_CLASS (self)->get_setting (self, key);
+}
+
+gboolean
+ci_store_set_setting (CiStore *self,
+                      const char *key,
+                      const char *value,
+                      GError **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), FALSE);
+
+  return CI_STORE_GET_CLASS (self)->set_setting (self, key, value, error);
+}
+
+gboolean
+ci_store_employee_insert (CiStore *self,
+                          CiEmployee *employee,
+                          GError **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), FALSE);
+
+  return CI_STORE_GET_CLASS (self)->employee_insert (self, employee, error);
+}
+
+gboolean
+ci_store_employee_update (CiStore *self,
+                          CiEmployee *employee,
+                          GError **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), FALSE);
+
+  return CI_STORE_GET_CLASS (self)->employee_update (self, employee, error);
+}
+
+CiEmployee *
+ci_store_employee_get (CiStore  *self,
+                            gint64    id,
+                            GError  **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), NULL);
+
+  return CI_STORE_GET_CLASS (self)->employee_get (self, id, NULL, error);
+}
+
+CiEmployee *
+ci_store_employee_get_by_number (CiStore     *self,
+                                          const char  *number,
+                                          GError     **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), NULL);
+  g_return_val_if_fail (number != NULL, NULL);
+
+  return CI_STORE_GET_CLASS (self)->employee_get (self, 0, number, error);
+}
+
+GPtrArray  *
+ci_store_employee_search (CiStore *self,
+                          const char *query,
+                          guint offset,
+                          guint limit,
+                          GError **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), NULL);
+
+  return CI_STORE_GET_CLASS (self)->employee_search (self, query, offset, limit, error);
+}
+
+gint64
+ci_store_employee_count (CiStore *self,
+                         GError **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), 0);
+
+  return CI_STORE_GET_CLASS (self)->employee_count (self, error);
+}
+
+gboolean
+ci_store_zone_insert (CiStore *self,
+                      CiZone *zone,
+                      GError **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), FALSE);
+
+  return CI_STORE_GET_CLASS (self)->zone_insert (self, zone, error);
+}
+
+gboolean
+ci_store_zone_update (CiStore *self,
+                      CiZone *zone,
+                      GError **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), FALSE);
+
+  return CI_STORE_GET_CLASS (self)->zone_update (self, zone, error);
+}
+
+CiZone *
+ci_store_zone_get (CiStore  *self,
+                        gint64    id,
+                        GError  **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), NULL);
+
+  return CI_STORE_GET_CLASS (self)->zone_get (self, id, NULL, error);
+}
+
+CiZone *
+ci_store_zone_get_by_code (CiStore     *self,
+                                    const char  *code,
+                                    GError     **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), NULL);
+  g_return_val_if_fail (code != NULL, NULL);
+
+  return CI_STORE_GET_CLASS (self)->zone_get (self, 0, code, error);
+}
+
+GPtrArray  *
+ci_store_zone_list (CiStore *self,
+                    GError **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), NULL);
+
+  return CI_STORE_GET_CLASS (self)->zone_list (self, error);
+}
+
+gboolean
+ci_store_schedule_insert (CiStore *self,
+                          CiSchedule *schedule,
+                          GError **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), FALSE);
+
+  return CI_STORE_GET_CLASS (self)->schedule_insert (self, schedule, error);
+}
+
+CiSchedule *
+ci_store_schedule_get (CiStore  *self,
+                            gint64    id,
+                            GError  **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), NULL);
+
+  return CI_STORE_GET_CLASS (self)->schedule_get (self, id, NULL, error);
+}
+
+CiSchedule *
+ci_store_schedule_get_by_name (CiStore     *self,
+                                        const char  *name,
+                                        GError     **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  return CI_STORE_GET_CLASS (self)->schedule_get (self, 0, name, error);
+}
+
+GPtrArray  *
+ci_store_schedule_list (CiStore *self,
+                        GError **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), NULL);
+
+  return CI_STORE_GET_CLASS (self)->schedule_list (self, error);
+}
+
+gboolean
+ci_store_grant_insert (CiStore *self,
+                       CiGrant *grant,
+                       GError **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), FALSE);
+
+  return CI_STORE_GET_CLASS (self)->grant_insert (self, grant, error);
+}
+
+gboolean
+ci_store_grant_delete (CiStore *self,
+                       gint64 id,
+                       GError **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), FALSE);
+
+  return CI_STORE_GET_CLASS (self)->grant_delete (self, id, error);
+}
+
+GPtrArray  *
+ci_store_grant_list (CiStore *self,
+                     gint64 employee_id,
+                     gint64 zone_id,
+                     GError **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), NULL);
+
+  return CI_STORE_GET_CLASS (self)->grant_list (self, employee_id, zone_id, error);
+}
+
+gboolean
+ci_store_card_insert (CiStore *self,
+                      CiCard *card,
+                      GError **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), FALSE);
+
+  return CI_STORE_GET_CLASS (self)->card_insert (self, card, error);
+}
+
+CiCard *
+ci_store_card_get (CiStore *self,
+                   gint64 serial,
+                   GError **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), NULL);
+
+  return CI_STORE_GET_CLASS (self)->card_get (self, serial, error);
+}
+
+GPtrArray  *
+ci_store_card_list (CiStore *self,
+                    gint64 employee_id,
+                    GError **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), NULL);
+
+  return CI_STORE_GET_CLASS (self)->card_list (self, employee_id, error);
+}
+
+gboolean
+ci_store_card_set_state (CiStore *self,
+                         CiCard *card,
+                         CiCardState from,
+                         GError **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), FALSE);
+
+  return CI_STORE_GET_CLASS (self)->card_set_state (self, card, from, error);
+}
+
+gboolean
+ci_store_operator_insert (CiStore *self,
+                          CiOperator *op,
+                          GError **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), FALSE);
+
+  return CI_STORE_GET_CLASS (self)->operator_insert (self, op, error);
+}
+
+gboolean
+ci_store_operator_update (CiStore *self,
+                          CiOperator *op,
+                          GError **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), FALSE);
+
+  return CI_STORE_GET_CLASS (self)->operator_update (self, op, error);
+}
+
+CiOperator *
+ci_store_operator_get (CiStore *self,
+                       const char *login,
+                       GError **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), NULL);
+
+  return CI_STORE_GET_CLASS (self)->operator_get (self, login, error);
+}
+
+GPtrArray  *
+ci_store_operator_list (CiStore *self,
+                        GError **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), NULL);
+
+  return CI_STORE_GET_CLASS (self)->operator_list (self, error);
+}
+
+gboolean
+ci_store_policy_load (CiStore *self,
+                      CiPolicy *policy,
+                      GError **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), FALSE);
+
+  return CI_STORE_GET_CLASS (self)->policy_load (self, policy, error);
+}
+
+gboolean
+ci_store_policy_save (CiStore *self,
+                      CiRole role,
+                      CiAction action,
+                      CiScope scope,
+                      GError **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), FALSE);
+
+  return CI_STORE_GET_CLASS (self)->policy_save (self, role, action, scope, error);
+}
+
+gboolean
+ci_store_audit_head (CiStore *self,
+                     gint64 *seq,
+                     guint8 hash[CI_AUDIT_HASH_LEN],
+                     GError **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), FALSE);
+
+  return CI_STORE_GET_CLASS (self)->audit_head (self, seq, hash, error);
+}
+
+gboolean
+ci_store_audit_append (CiStore *self,
+                       const CiAuditEntry *entry,
+                       GError **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), FALSE);
+
+  return CI_STORE_GET_CLASS (self)->audit_append (self, entry, error);
+}
+
+gboolean
+ci_store_audit_foreach (CiStore *self,
+                        const CiAuditFilter *filter,
+                        CiAuditFunc func,
+                        gpointer user_data,
+                        GError **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), FALSE);
+
+  return CI_STORE_GET_CLASS (self)->audit_foreach (self, filter, func, user_data, error);
+}
+
+gboolean
+ci_store_audit_find_hash (CiStore *self,
+                          const guint8 hash[CI_AUDIT_HASH_LEN],
+                          gint64 *seq,
+                          GError **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), FALSE);
+
+  return CI_STORE_GET_CLASS (self)->audit_find_hash (self, hash, seq, error);
+}
+
+gboolean
+ci_store_checkpoint_insert (CiStore *self,
+                            CiAuditCheckpoint *checkpoint,
+                            GError **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), FALSE);
+
+  return CI_STORE_GET_CLASS (self)->checkpoint_insert (self, checkpoint, error);
+}
+
+GPtrArray  *
+ci_store_checkpoint_list (CiStore *self,
+                          GError **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), NULL);
+
+  return CI_STORE_GET_CLASS (self)->checkpoint_list (self, error);
+}
