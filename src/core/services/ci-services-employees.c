@@ -1,0 +1,237 @@
+/* ci-services-employees.c
+ *
+ * Copyright 2026 CardIssue contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "ci-services-private.h"
+#include "ci-employee-csv.h"
+
+/**
+ * ci_services_employee_enroll:
+ * @self: a #CiServices
+ * @actor: the signed-in operator (HR)
+ * @employee: the new employee; its id and version are set on success
+ * @error: return location for an error
+ *
+ * Returns: %TRUE if the employee was stored
+ */
+gboolean
+ci_services_employee_enroll (CiServices  *self,
+                             CiOperator  *actor,
+                             CiEmployee  *employee,
+                             GError     **error)
+{
+  g_auto(CiCall) call = { 0 };
+
+  g_return_val_if_fail (CI_IS_SERVICES (self), FALSE);
+  g_return_val_if_fail (CI_IS_EMPLOYEE (employee), FALSE);
+
+  if (!_ci_call_start (&call, self, actor, "employee.enroll", CI_ACTION_EMPLOYEE_EDIT, TRUE,
+                       "employee", ci_employee_get_number (employee), error))
+    return FALSE;
+  _ci_call_detail (&call, "department", ci_employee_get_department (employee));
+  _ci_call_detail (&call, "valid_until", ci_employee_get_valid_until (employee));
+  if (!ci_employee_validate (employee, error)
+      || !ci_store_employee_insert (self->store, employee, error))
+    return _ci_call_fail (&call, error);
+  return _ci_call_commit (&call, error);
+}
+
+/**
+ * ci_services_employee_update:
+ * @self: a #CiServices
+ * @actor: the signed-in operator (HR)
+ * @employee: the edited record, with the version it was read at
+ * @error: return location for an error; %CI_STORE_ERROR_CONFLICT if someone
+ *   else saved the employee in between
+ *
+ * Returns: %TRUE if the change was stored
+ */
+gboolean
+ci_services_employee_update (CiServices  *self,
+                             CiOperator  *actor,
+                             CiEmployee  *employee,
+                             GError     **error)
+{
+  g_auto(CiCall) call = { 0 };
+
+  g_return_val_if_fail (CI_IS_SERVICES (self), FALSE);
+  g_return_val_if_fail (CI_IS_EMPLOYEE (employee), FALSE);
+
+  if (!_ci_call_start (&call, self, actor, "employee.edit", CI_ACTION_EMPLOYEE_EDIT, TRUE,
+                       "employee", ci_employee_get_number (employee), error))
+    return FALSE;
+  _ci_call_detail (&call, "status", ci_employee_status_to_string (ci_employee_get_status (employee)));
+  if (!ci_employee_validate (employee, error)
+      || !ci_store_employee_update (self->store, employee, error))
+    return _ci_call_fail (&call, error);
+  return _ci_call_commit (&call, error);
+}
+
+/**
+ * ci_services_employee_get:
+ * @self: a #CiServices
+ * @actor: the signed-in operator
+ * @number: the employee number
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): the employee, with photo
+ */
+CiEmployee *
+ci_services_employee_get (CiServices  *self,
+                          CiOperator  *actor,
+                          const char  *number,
+                          GError     **error)
+{
+  g_auto(CiCall) call = { 0 };
+  g_autoptr(CiEmployee) employee = NULL;
+
+  g_return_val_if_fail (CI_IS_SERVICES (self), NULL);
+  g_return_val_if_fail (number != NULL, NULL);
+
+  if (!_ci_call_start (&call, self, actor, "employee.view", CI_ACTION_EMPLOYEE_VIEW, FALSE,
+                       "employee", number, error))
+    return NULL;
+  employee = ci_store_employee_get_by_number (self->store, number, error);
+  if (employee == NULL)
+    {
+      _ci_call_fail (&call, error);
+      return NULL;
+    }
+  if (!_ci_call_commit (&call, error))
+    return NULL;
+  return g_steal_pointer (&employee);
+}
+
+/**
+ * ci_services_employee_search:
+ * @self: a #CiServices
+ * @actor: the signed-in operator
+ * @query: a name or employee-number prefix ("" lists everyone)
+ * @offset: rows to skip
+ * @limit: rows to return at most (0: all)
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (element-type CiEmployee): matching employees, by name
+ */
+GPtrArray *
+ci_services_employee_search (CiServices  *self,
+                             CiOperator  *actor,
+                             const char  *query,
+                             guint        offset,
+                             guint        limit,
+                             GError     **error)
+{
+  g_auto(CiCall) call = { 0 };
+  g_autoptr(GPtrArray) result = NULL;
+
+  g_return_val_if_fail (CI_IS_SERVICES (self), NULL);
+
+  if (!_ci_call_start (&call, self, actor, "employee.search", CI_ACTION_EMPLOYEE_VIEW, FALSE,
+                       NULL, NULL, error))
+    return NULL;
+  _ci_call_detail (&call, "query", query);
+  result = ci_store_employee_search (self->store, query, offset, limit, error);
+  if (result == NULL)
+    {
+      _ci_call_fail (&call, error);
+      return NULL;
+    }
+  if (!_ci_call_commit (&call, error))
+    return NULL;
+  return g_steal_pointer (&result);
+}
+
+/* Rows that are fine on their own but clash with employees already stored. */
+static void
+check_against_store (CiStore   *store,
+                     GPtrArray *employees,
+                     GPtrArray *problems)
+{
+  for (guint i = 0; i < employees->len; i++)
+    {
+      CiEmployee *e = g_ptr_array_index (employees, i);
+      g_autoptr(CiEmployee) existing =
+        ci_store_employee_get_by_number (store, ci_employee_get_number (e), NULL);
+
+      if (existing != NULL)
+        {
+          CiCsvProblem *p = g_new0 (CiCsvProblem, 1);
+          /* The CSV reader keeps each record's line in the object's data. */
+          p->line = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (e), "csv-line"));
+          p->message = g_strdup_printf ("line %u: employee number %s is already enrolled",
+                                        p->line, ci_employee_get_number (e));
+          g_ptr_array_add (problems, p);
+        }
+    }
+}
+
+static char *
+summarise_problems (GPtrArray *problems)
+{
+  return g_strdup_printf ("%u bad row%s; nothing was imported", problems->len,
+                          problems->len == 1 ? "" : "s");
+}
+
+/**
+ * ci_services_employee_import:
+ * @self: a #CiServices
+ * @actor: the signed-in operator (HR)
+ * @data: a CSV file's bytes
+ * @len: its length
+ * @n_imported: (out) (optional): how many employees were enrolled
+ * @problems: (out) (optional) (element-type CiCsvProblem): every bad row, with line and reason
+ * @error: return location for an error; %CI_SERVICE_ERROR_IMPORT when rows are bad
+ *
+ * Enrolls every employee of the file in one transaction — or, if any row is
+ * bad, none of them.
+ *
+ * Returns: %TRUE if the whole file was imported
+ */
+gboolean
+ci_services_employee_import (CiServices  *self,
+                             CiOperator  *actor,
+                             const char  *data,
+                             gsize        len,
+                             guint       *n_imported,
+                             GPtrArray  **problems,
+                             GError     **error)
+{
+  g_auto(CiCall) call = { 0 };
+  g_autoptr(GPtrArray) employees = NULL;
+  g_autoptr(GPtrArray) bad = NULL;
+  g_autofree char *rows = NULL;
+
+  g_return_val_if_fail (CI_IS_SERVICES (self), FALSE);
+  g_return_val_if_fail (data != NULL || len == 0, FALSE);
+
+  if (n_imported)
+    *n_imported = 0;
+  if (!_ci_call_start (&call, self, actor, "employee.import", CI_ACTION_EMPLOYEE_EDIT, TRUE,
+                       NULL, NULL, error))
+    return FALSE;
+  ci_employee_csv_read (data, len, &employees, &bad);
+  if (bad->len == 0)
+    check_against_store (self->store, employees, bad);
+  rows = g_strdup_printf ("%u", employees ? employees->len : 0);
+  _ci_call_detail (&call, "rows", rows);
+  if (bad->len > 0)
+    {
+      g_autofree char *summary = summarise_problems (bad);
+      g_set_error_literal (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_IMPORT, summary);
+      if (problems)
+        *problems = g_steal_pointer (&bad);
+      return _ci_call_fail (&call, error);
+    }
+  for (guint i = 0; i < employees->len; i++)
+    if (!ci_store_employee_insert (self->store, g_ptr_array_index (employees, i), error))
+      return _ci_call_fail (&call, error);
+  if (!_ci_call_commit (&call, error))
+    return FALSE;
+  if (n_imported)
+    *n_imported = employees->len;
+  if (problems)
+    *problems = g_steal_pointer (&bad);
+  return TRUE;
+}

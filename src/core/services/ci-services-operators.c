@@ -1,0 +1,284 @@
+/* ci-services-operators.c
+ *
+ * Copyright 2026 CardIssue contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "ci-services-private.h"
+#include "keys/ci-password.h"
+
+/**
+ * ci_services_operator_add:
+ * @self: a #CiServices
+ * @actor: the signed-in administrator
+ * @op: the new operator (login, display name, roles)
+ * @password: the operator's first password
+ * @error: return location for an error
+ *
+ * Returns: %TRUE if the operator was created
+ */
+gboolean
+ci_services_operator_add (CiServices  *self,
+                          CiOperator  *actor,
+                          CiOperator  *op,
+                          const char  *password,
+                          GError     **error)
+{
+  g_auto(CiCall) call = { 0 };
+  g_autofree char *roles = NULL;
+  g_autofree char *hash = NULL;
+
+  g_return_val_if_fail (CI_IS_SERVICES (self), FALSE);
+  g_return_val_if_fail (CI_IS_OPERATOR (op), FALSE);
+
+  if (!_ci_call_start (&call, self, actor, "operator.add", CI_ACTION_ADMIN, TRUE,
+                       "operator", ci_operator_get_login (op), error))
+    return FALSE;
+  roles = ci_roles_to_string (ci_operator_get_roles (op));
+  _ci_call_detail (&call, "roles", roles);
+  ci_operator_set_active (op, TRUE);
+  ci_operator_set_failed_attempts (op, 0);
+  ci_operator_set_locked_until (op, 0);
+  if (!ci_operator_validate (op, error) || !_ci_check_password (password, error)
+      || !(hash = ci_password_hash (password, error)))
+    return _ci_call_fail (&call, error);
+  ci_operator_set_password_hash (op, hash);
+  if (!ci_store_operator_insert (self->store, op, error))
+    return _ci_call_fail (&call, error);
+  return _ci_call_commit (&call, error);
+}
+
+typedef gboolean (*OperatorEdit) (CiOperator *op, gconstpointer data, GError **error);
+
+/* The shape every operator change shares: admin only, load, edit, save, audit. */
+static gboolean
+edit_operator (CiServices    *self,
+               CiOperator    *actor,
+               const char    *action,
+               const char    *login,
+               OperatorEdit   edit,
+               gconstpointer  data,
+               const char    *detail,
+               GError       **error)
+{
+  g_auto(CiCall) call = { 0 };
+  g_autoptr(CiOperator) op = NULL;
+
+  g_return_val_if_fail (CI_IS_SERVICES (self), FALSE);
+  g_return_val_if_fail (login != NULL, FALSE);
+
+  if (!_ci_call_start (&call, self, actor, action, CI_ACTION_ADMIN, TRUE, "operator", login,
+                       error))
+    return FALSE;
+  if (detail)
+    _ci_call_detail (&call, "value", detail);
+  if (!(op = ci_store_operator_get (self->store, login, error))
+      || !edit (op, data, error)
+      || !ci_operator_validate (op, error)
+      || !ci_store_operator_update (self->store, op, error))
+    return _ci_call_fail (&call, error);
+  return _ci_call_commit (&call, error);
+}
+
+static gboolean
+edit_roles (CiOperator    *op,
+            gconstpointer  data,
+            GError       **error)
+{
+  ci_operator_set_roles (op, *(const CiRole *) data);
+  return TRUE;
+}
+
+gboolean
+ci_services_operator_set_roles (CiServices  *self,
+                                CiOperator  *actor,
+                                const char  *login,
+                                CiRole       roles,
+                                GError     **error)
+{
+  g_autofree char *text = ci_roles_to_string (roles);
+
+  return edit_operator (self, actor, "operator.roles", login, edit_roles, &roles, text, error);
+}
+
+static gboolean
+edit_password (CiOperator    *op,
+               gconstpointer  data,
+               GError       **error)
+{
+  g_autofree char *hash = NULL;
+
+  if (!_ci_check_password (data, error) || !(hash = ci_password_hash (data, error)))
+    return FALSE;
+  ci_operator_set_password_hash (op, hash);
+  ci_operator_set_failed_attempts (op, 0);
+  ci_operator_set_locked_until (op, 0);
+  return TRUE;
+}
+
+/**
+ * ci_services_operator_set_password:
+ * @self: a #CiServices
+ * @actor: the signed-in administrator
+ * @login: whose password
+ * @password: the new password (never audited)
+ * @error: return location for an error
+ *
+ * Returns: %TRUE if the password was changed
+ */
+gboolean
+ci_services_operator_set_password (CiServices  *self,
+                                   CiOperator  *actor,
+                                   const char  *login,
+                                   const char  *password,
+                                   GError     **error)
+{
+  return edit_operator (self, actor, "operator.password", login, edit_password, password, NULL,
+                        error);
+}
+
+static gboolean
+edit_active (CiOperator    *op,
+             gconstpointer  data,
+             GError       **error)
+{
+  ci_operator_set_active (op, *(const gboolean *) data);
+  return TRUE;
+}
+
+gboolean
+ci_services_operator_set_active (CiServices  *self,
+                                 CiOperator  *actor,
+                                 const char  *login,
+                                 gboolean     active,
+                                 GError     **error)
+{
+  if (active == FALSE && actor != NULL && g_strcmp0 (login, ci_operator_get_login (actor)) == 0)
+    {
+      g_set_error_literal (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID,
+                           "You cannot disable your own account");
+      return FALSE;
+    }
+  return edit_operator (self, actor, active ? "operator.enable" : "operator.disable", login,
+                        edit_active, &active, NULL, error);
+}
+
+static gboolean
+edit_unlock (CiOperator    *op,
+             gconstpointer  data,
+             GError       **error)
+{
+  ci_operator_set_failed_attempts (op, 0);
+  ci_operator_set_locked_until (op, 0);
+  return TRUE;
+}
+
+gboolean
+ci_services_operator_unlock (CiServices  *self,
+                             CiOperator  *actor,
+                             const char  *login,
+                             GError     **error)
+{
+  return edit_operator (self, actor, "operator.unlock", login, edit_unlock, NULL, NULL, error);
+}
+
+/**
+ * ci_services_operator_list:
+ * @self: a #CiServices
+ * @actor: the signed-in administrator
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (element-type CiOperator): every operator, by login
+ */
+GPtrArray *
+ci_services_operator_list (CiServices  *self,
+                           CiOperator  *actor,
+                           GError     **error)
+{
+  g_auto(CiCall) call = { 0 };
+  g_autoptr(GPtrArray) ops = NULL;
+
+  g_return_val_if_fail (CI_IS_SERVICES (self), NULL);
+
+  if (!_ci_call_start (&call, self, actor, "operator.list", CI_ACTION_ADMIN, FALSE,
+                       NULL, NULL, error))
+    return NULL;
+  if (!(ops = ci_store_operator_list (self->store, error)))
+    {
+      _ci_call_fail (&call, error);
+      return NULL;
+    }
+  return _ci_call_commit (&call, error) ? g_steal_pointer (&ops) : NULL;
+}
+
+/**
+ * ci_services_policy_set:
+ * @self: a #CiServices
+ * @actor: the signed-in administrator
+ * @role: whose permission
+ * @action: which action
+ * @scope: what the role may now do
+ * @error: return location for an error
+ *
+ * Changes one cell of the role matrix. The administrators' own right to
+ * administer cannot be taken away, so the matrix can always be repaired.
+ *
+ * Returns: %TRUE if the change was stored
+ */
+gboolean
+ci_services_policy_set (CiServices  *self,
+                        CiOperator  *actor,
+                        CiRole       role,
+                        CiAction     action,
+                        CiScope      scope,
+                        GError     **error)
+{
+  g_auto(CiCall) call = { 0 };
+
+  g_return_val_if_fail (CI_IS_SERVICES (self), FALSE);
+  g_return_val_if_fail (action < CI_N_ACTIONS && scope <= CI_SCOPE_ALL, FALSE);
+
+  if (!_ci_call_start (&call, self, actor, "policy.set", CI_ACTION_ADMIN, TRUE,
+                       "role", ci_role_to_string (role), error))
+    return FALSE;
+  _ci_call_detail (&call, "action", ci_action_to_string (action));
+  _ci_call_detail (&call, "scope", ci_scope_to_string (scope));
+  if (role == CI_ROLE_ADMIN && action == CI_ACTION_ADMIN && scope != CI_SCOPE_ALL)
+    {
+      g_set_error_literal (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID,
+                           "Administrators must keep the right to administer");
+      return _ci_call_fail (&call, error);
+    }
+  if (!ci_store_policy_save (self->store, role, action, scope, error))
+    return _ci_call_fail (&call, error);
+  return _ci_call_commit (&call, error);
+}
+
+/**
+ * ci_services_policy_get:
+ * @self: a #CiServices
+ * @actor: the signed-in administrator
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): the role matrix in force
+ */
+CiPolicy *
+ci_services_policy_get (CiServices  *self,
+                        CiOperator  *actor,
+                        GError     **error)
+{
+  g_auto(CiCall) call = { 0 };
+  g_autoptr(CiPolicy) policy = ci_policy_new_default ();
+
+  g_return_val_if_fail (CI_IS_SERVICES (self), NULL);
+
+  if (!_ci_call_start (&call, self, actor, "policy.list", CI_ACTION_ADMIN, FALSE,
+                       NULL, NULL, error))
+    return NULL;
+  if (!ci_store_policy_load (self->store, policy, error))
+    {
+      _ci_call_fail (&call, error);
+      return NULL;
+    }
+  return _ci_call_commit (&call, error) ? g_steal_pointer (&policy) : NULL;
+}

@@ -1,0 +1,82 @@
+/* ci-services-private.h
+ *
+ * Copyright 2026 CardIssue contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "ci-services.h"
+
+G_BEGIN_DECLS
+
+struct _CiServices
+{
+  GObject     parent_instance;
+
+  CiStore    *store;
+  CiAuditLog *audit;
+  CiKeyStore *keys;
+  char       *desk;
+};
+
+/**
+ * CiCall:
+ *
+ * One service call in flight: who acts, what they asked for, and what the audit
+ * entry will say. Every service goes through _ci_call_start() and ends in
+ * _ci_call_commit() or _ci_call_fail(), so no call escapes the audit log.
+ */
+typedef struct
+{
+  CiServices *services;
+  CiOperator *actor;        /* re-read from the store: roles are never taken on trust */
+  CiScope     scope;
+  const char *action;
+  char       *subject_type;
+  char       *subject_id;
+  GString    *details;
+  gint64      started;
+  gboolean    write;
+  gboolean    in_transaction;
+} CiCall;
+
+gboolean  _ci_call_start     (CiCall       *call,
+                              CiServices   *self,
+                              CiOperator   *actor,
+                              const char   *action,
+                              CiAction      permission,
+                              gboolean      write,
+                              const char   *subject_type,
+                              const char   *subject_id,
+                              GError      **error);
+void      _ci_call_detail    (CiCall       *call,
+                              const char   *key,
+                              const char   *value);
+void      _ci_call_subject   (CiCall       *call,
+                              const char   *subject_type,
+                              const char   *subject_id);
+gboolean  _ci_call_commit    (CiCall       *call,
+                              GError      **error);
+gboolean  _ci_call_fail      (CiCall       *call,
+                              GError      **error);
+gboolean  _ci_call_refuse    (CiCall       *call,
+                              GError      **error,
+                              const char   *format,
+                              ...) G_GNUC_PRINTF (3, 4);
+void      _ci_call_clear     (CiCall       *call);
+gboolean  _ci_record         (CiServices   *self,
+                              const char   *login,
+                              const char   *action,
+                              const char   *subject_type,
+                              const char   *subject_id,
+                              CiOutcome     outcome,
+                              const char   *reason,
+                              const char   *details,
+                              gint64        started);
+gboolean  _ci_check_password (const char   *password,
+                              GError      **error);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CiCall, _ci_call_clear)
+
+G_END_DECLS

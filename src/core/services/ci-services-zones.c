@@ -1,0 +1,355 @@
+/* ci-services-zones.c
+ *
+ * Copyright 2026 CardIssue contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "ci-services-private.h"
+#include "model/ci-model.h"
+
+/**
+ * ci_services_zone_add:
+ * @self: a #CiServices
+ * @actor: the signed-in operator (security)
+ * @zone: the new zone; a building or area names its parent by id
+ * @error: return location for an error
+ *
+ * Returns: %TRUE if the zone was stored
+ */
+gboolean
+ci_services_zone_add (CiServices  *self,
+                      CiOperator  *actor,
+                      CiZone      *zone,
+                      GError     **error)
+{
+  g_auto(CiCall) call = { 0 };
+
+  g_return_val_if_fail (CI_IS_SERVICES (self), FALSE);
+  g_return_val_if_fail (CI_IS_ZONE (zone), FALSE);
+
+  if (!_ci_call_start (&call, self, actor, "zone.add", CI_ACTION_ZONE_MANAGE, TRUE,
+                       "zone", ci_zone_get_code (zone), error))
+    return FALSE;
+  _ci_call_detail (&call, "kind", ci_zone_kind_to_string (ci_zone_get_kind (zone)));
+  _ci_call_detail (&call, "hr_may_grant", ci_zone_get_hr_may_grant (zone) ? "yes" : "no");
+  if (!ci_zone_validate (zone, error))
+    return _ci_call_fail (&call, error);
+  if (ci_zone_get_parent_id (zone) > 0)
+    {
+      g_autoptr(CiZone) parent = ci_store_zone_get (self->store, ci_zone_get_parent_id (zone),
+                                                    error);
+      if (parent == NULL)
+        return _ci_call_fail (&call, error);
+      if (ci_zone_get_kind (parent) >= ci_zone_get_kind (zone))
+        {
+          g_set_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID,
+                       "A %s cannot lie inside a %s (site > building > area)",
+                       ci_zone_kind_to_string (ci_zone_get_kind (zone)),
+                       ci_zone_kind_to_string (ci_zone_get_kind (parent)));
+          return _ci_call_fail (&call, error);
+        }
+    }
+  if (!ci_store_zone_insert (self->store, zone, error))
+    return _ci_call_fail (&call, error);
+  return _ci_call_commit (&call, error);
+}
+
+/**
+ * ci_services_zone_update:
+ * @self: a #CiServices
+ * @actor: the signed-in operator (security)
+ * @zone: the edited zone
+ * @error: return location for an error
+ *
+ * Returns: %TRUE if the change was stored
+ */
+gboolean
+ci_services_zone_update (CiServices  *self,
+                         CiOperator  *actor,
+                         CiZone      *zone,
+                         GError     **error)
+{
+  g_auto(CiCall) call = { 0 };
+
+  g_return_val_if_fail (CI_IS_SERVICES (self), FALSE);
+  g_return_val_if_fail (CI_IS_ZONE (zone), FALSE);
+
+  if (!_ci_call_start (&call, self, actor, "zone.edit", CI_ACTION_ZONE_MANAGE, TRUE,
+                       "zone", ci_zone_get_code (zone), error))
+    return FALSE;
+  if (!ci_zone_validate (zone, error) || !ci_store_zone_update (self->store, zone, error))
+    return _ci_call_fail (&call, error);
+  return _ci_call_commit (&call, error);
+}
+
+/**
+ * ci_services_zone_list:
+ * @self: a #CiServices
+ * @actor: the signed-in operator
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (element-type CiZone): every zone, parents before children
+ */
+GPtrArray *
+ci_services_zone_list (CiServices  *self,
+                       CiOperator  *actor,
+                       GError     **error)
+{
+  g_auto(CiCall) call = { 0 };
+  g_autoptr(GPtrArray) zones = NULL;
+
+  g_return_val_if_fail (CI_IS_SERVICES (self), NULL);
+
+  if (!_ci_call_start (&call, self, actor, "zone.list", CI_ACTION_ZONE_VIEW, FALSE,
+                       NULL, NULL, error))
+    return NULL;
+  if (!(zones = ci_store_zone_list (self->store, error)))
+    {
+      _ci_call_fail (&call, error);
+      return NULL;
+    }
+  return _ci_call_commit (&call, error) ? g_steal_pointer (&zones) : NULL;
+}
+
+/**
+ * ci_services_schedule_add:
+ * @self: a #CiServices
+ * @actor: the signed-in operator (security)
+ * @schedule: the new schedule
+ * @error: return location for an error
+ *
+ * Returns: %TRUE if the schedule was stored
+ */
+gboolean
+ci_services_schedule_add (CiServices  *self,
+                          CiOperator  *actor,
+                          CiSchedule  *schedule,
+                          GError     **error)
+{
+  g_auto(CiCall) call = { 0 };
+
+  g_return_val_if_fail (CI_IS_SERVICES (self), FALSE);
+  g_return_val_if_fail (CI_IS_SCHEDULE (schedule), FALSE);
+
+  if (!_ci_call_start (&call, self, actor, "schedule.add", CI_ACTION_ZONE_MANAGE, TRUE,
+                       "schedule", ci_schedule_get_name (schedule), error))
+    return FALSE;
+  _ci_call_detail (&call, "rules", ci_schedule_get_rules (schedule));
+  if (!ci_schedule_validate (schedule, error)
+      || !ci_store_schedule_insert (self->store, schedule, error))
+    return _ci_call_fail (&call, error);
+  return _ci_call_commit (&call, error);
+}
+
+/**
+ * ci_services_schedule_list:
+ * @self: a #CiServices
+ * @actor: the signed-in operator
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (element-type CiSchedule): every schedule, by name
+ */
+GPtrArray *
+ci_services_schedule_list (CiServices  *self,
+                           CiOperator  *actor,
+                           GError     **error)
+{
+  g_auto(CiCall) call = { 0 };
+  g_autoptr(GPtrArray) list = NULL;
+
+  g_return_val_if_fail (CI_IS_SERVICES (self), NULL);
+
+  if (!_ci_call_start (&call, self, actor, "schedule.list", CI_ACTION_ZONE_VIEW, FALSE,
+                       NULL, NULL, error))
+    return NULL;
+  if (!(list = ci_store_schedule_list (self->store, error)))
+    {
+      _ci_call_fail (&call, error);
+      return NULL;
+    }
+  return _ci_call_commit (&call, error) ? g_steal_pointer (&list) : NULL;
+}
+
+static gboolean
+check_expiry (const char  *expires,
+              GError     **error)
+{
+  g_autofree char *today = ci_date_today ();
+
+  if (expires == NULL)
+    return TRUE;
+  if (!ci_date_is_valid (expires))
+    {
+      g_set_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID,
+                   "Expiry “%s” is not a date (use YYYY-MM-DD)", expires);
+      return FALSE;
+    }
+  if (g_strcmp0 (expires, today) < 0)
+    {
+      g_set_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID,
+                   "Expiry %s is in the past", expires);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * ci_services_grant:
+ * @self: a #CiServices
+ * @actor: the signed-in operator (security; HR for zones marked "HR may grant")
+ * @employee_number: who gets access
+ * @zone_code: to which zone
+ * @schedule_name: (nullable): when (any time if %NULL)
+ * @expires: (nullable): last day of access, `YYYY-MM-DD`
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): the new grant
+ */
+CiGrant *
+ci_services_grant (CiServices  *self,
+                   CiOperator  *actor,
+                   const char  *employee_number,
+                   const char  *zone_code,
+                   const char  *schedule_name,
+                   const char  *expires,
+                   GError     **error)
+{
+  g_auto(CiCall) call = { 0 };
+  g_autoptr(CiEmployee) employee = NULL;
+  g_autoptr(CiZone) zone = NULL;
+  g_autoptr(CiSchedule) schedule = NULL;
+  g_autoptr(CiGrant) grant = ci_grant_new ();
+
+  g_return_val_if_fail (CI_IS_SERVICES (self), NULL);
+  g_return_val_if_fail (employee_number != NULL && zone_code != NULL, NULL);
+
+  if (!_ci_call_start (&call, self, actor, "grant.add", CI_ACTION_GRANT, TRUE,
+                       "employee", employee_number, error))
+    return NULL;
+  _ci_call_detail (&call, "zone", zone_code);
+  _ci_call_detail (&call, "schedule", schedule_name);
+  _ci_call_detail (&call, "expires", expires);
+  if (!(employee = ci_store_employee_get_by_number (self->store, employee_number, error))
+      || !(zone = ci_store_zone_get_by_code (self->store, zone_code, error))
+      || (schedule_name && !(schedule = ci_store_schedule_get_by_name (self->store,
+                                                                      schedule_name, error)))
+      || !check_expiry (expires, error))
+    {
+      _ci_call_fail (&call, error);
+      return NULL;
+    }
+  if (call.scope == CI_SCOPE_LIMITED && !ci_zone_get_hr_may_grant (zone))
+    {
+      _ci_call_refuse (&call, error, "Zone %s is not marked “HR may grant”: a security officer "
+                                     "must grant it", zone_code);
+      return NULL;
+    }
+  ci_grant_set_employee_id (grant, ci_employee_get_id (employee));
+  ci_grant_set_zone_id (grant, ci_zone_get_id (zone));
+  ci_grant_set_schedule_id (grant, schedule ? ci_schedule_get_id (schedule) : 0);
+  ci_grant_set_expires (grant, expires);
+  ci_grant_set_granted_by (grant, ci_operator_get_login (call.actor));
+  ci_grant_set_granted_at (grant, g_get_real_time ());
+  if (!ci_grant_validate (grant, error) || !ci_store_grant_insert (self->store, grant, error))
+    {
+      _ci_call_fail (&call, error);
+      return NULL;
+    }
+  return _ci_call_commit (&call, error) ? g_steal_pointer (&grant) : NULL;
+}
+
+static CiGrant *
+find_grant (CiStore     *store,
+            CiEmployee  *employee,
+            CiZone      *zone,
+            GError     **error)
+{
+  g_autoptr(GPtrArray) grants = ci_store_grant_list (store, ci_employee_get_id (employee),
+                                                     ci_zone_get_id (zone), error);
+
+  if (grants == NULL)
+    return NULL;
+  if (grants->len == 0)
+    {
+      g_set_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID,
+                   "%s has no access to zone %s", ci_employee_get_number (employee),
+                   ci_zone_get_code (zone));
+      return NULL;
+    }
+  return g_object_ref (g_ptr_array_index (grants, 0));
+}
+
+/**
+ * ci_services_withdraw:
+ * @self: a #CiServices
+ * @actor: the signed-in operator
+ * @employee_number: whose access
+ * @zone_code: to which zone
+ * @error: return location for an error
+ *
+ * Returns: %TRUE if the grant was removed
+ */
+gboolean
+ci_services_withdraw (CiServices  *self,
+                      CiOperator  *actor,
+                      const char  *employee_number,
+                      const char  *zone_code,
+                      GError     **error)
+{
+  g_auto(CiCall) call = { 0 };
+  g_autoptr(CiEmployee) employee = NULL;
+  g_autoptr(CiZone) zone = NULL;
+  g_autoptr(CiGrant) grant = NULL;
+
+  g_return_val_if_fail (CI_IS_SERVICES (self), FALSE);
+  g_return_val_if_fail (employee_number != NULL && zone_code != NULL, FALSE);
+
+  if (!_ci_call_start (&call, self, actor, "grant.withdraw", CI_ACTION_GRANT, TRUE,
+                       "employee", employee_number, error))
+    return FALSE;
+  _ci_call_detail (&call, "zone", zone_code);
+  if (!(employee = ci_store_employee_get_by_number (self->store, employee_number, error))
+      || !(zone = ci_store_zone_get_by_code (self->store, zone_code, error))
+      || !(grant = find_grant (self->store, employee, zone, error)))
+    return _ci_call_fail (&call, error);
+  if (call.scope == CI_SCOPE_LIMITED && !ci_zone_get_hr_may_grant (zone))
+    return _ci_call_refuse (&call, error, "Zone %s is not marked “HR may grant”: a security "
+                                          "officer must withdraw it", zone_code);
+  if (!ci_store_grant_delete (self->store, ci_grant_get_id (grant), error))
+    return _ci_call_fail (&call, error);
+  return _ci_call_commit (&call, error);
+}
+
+/**
+ * ci_services_grant_list:
+ * @self: a #CiServices
+ * @actor: the signed-in operator
+ * @employee_number: whose grants
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (element-type CiGrant): the employee's grants
+ */
+GPtrArray *
+ci_services_grant_list (CiServices  *self,
+                        CiOperator  *actor,
+                        const char  *employee_number,
+                        GError     **error)
+{
+  g_auto(CiCall) call = { 0 };
+  g_autoptr(CiEmployee) employee = NULL;
+  g_autoptr(GPtrArray) grants = NULL;
+
+  g_return_val_if_fail (CI_IS_SERVICES (self), NULL);
+  g_return_val_if_fail (employee_number != NULL, NULL);
+
+  if (!_ci_call_start (&call, self, actor, "grant.list", CI_ACTION_ZONE_VIEW, FALSE,
+                       "employee", employee_number, error))
+    return NULL;
+  if (!(employee = ci_store_employee_get_by_number (self->store, employee_number, error))
+      || !(grants = ci_store_grant_list (self->store, ci_employee_get_id (employee), 0, error)))
+    {
+      _ci_call_fail (&call, error);
+      return NULL;
+    }
+  return _ci_call_commit (&call, error) ? g_steal_pointer (&grants) : NULL;
+}

@@ -1,0 +1,732 @@
+/* ci-services.c
+ *
+ * Copyright 2026 CardIssue contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "ci-services-private.h"
+#include "keys/ci-password.h"
+#include "model/ci-model.h"
+
+#include <string.h>
+
+/* The services are everything a person can do at a desk. Each call checks the
+ * acting operator's roles against the policy held in the store (never only in a
+ * front end), runs its change in one transaction together with its audit entry,
+ * and leaves an audit entry whether it was allowed, refused or failed. */
+
+G_DEFINE_FINAL_TYPE (CiServices, ci_services, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (ci-service-error-quark, ci_service_error)
+
+static void
+ci_services_finalize (GObject *object)
+{
+  CiServices *self = (CiServices *)object;
+
+  g_clear_object (&self->audit);
+  g_clear_object (&self->store);
+  g_clear_object (&self->keys);
+  g_clear_pointer (&self->desk, g_free);
+
+  G_OBJECT_CLASS (ci_services_parent_class)->finalize (object);
+}
+
+static void
+ci_services_class_init (CiServicesClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = ci_services_finalize;
+}
+
+static void
+ci_services_init (CiServices *self)
+{
+}
+
+/**
+ * ci_services_new:
+ * @store: the store to work on
+ * @desk: this workstation's desk id, recorded in every audit entry
+ *
+ * Returns: (transfer full): the services of one desk
+ */
+CiServices *
+ci_services_new (CiStore    *store,
+                 const char *desk)
+{
+  CiServices *self;
+
+  g_return_val_if_fail (CI_IS_STORE (store), NULL);
+  g_return_val_if_fail (desk != NULL && *desk, NULL);
+
+  self = g_object_new (CI_TYPE_SERVICES, NULL);
+  self->store = g_object_ref (store);
+  self->desk = g_strdup (desk);
+  self->audit = ci_audit_log_new (store, desk);
+  return self;
+}
+
+CiStore *
+ci_services_get_store (CiServices *self)
+{
+  g_return_val_if_fail (CI_IS_SERVICES (self), NULL);
+  return self->store;
+}
+
+CiAuditLog *
+ci_services_get_audit_log (CiServices *self)
+{
+  g_return_val_if_fail (CI_IS_SERVICES (self), NULL);
+  return self->audit;
+}
+
+/**
+ * ci_services_set_key_store:
+ * @self: a #CiServices
+ * @keys: (nullable): the desk's key store; while unlocked, audit checkpoints are signed
+ */
+void
+ci_services_set_key_store (CiServices *self,
+                           CiKeyStore *keys)
+{
+  g_return_if_fail (CI_IS_SERVICES (self));
+  g_set_object (&self->keys, keys);
+  ci_audit_log_set_key_store (self->audit, keys);
+}
+
+CiKeyStore *
+ci_services_get_key_store (CiServices *self)
+{
+  g_return_val_if_fail (CI_IS_SERVICES (self), NULL);
+  return self->keys;
+}
+
+/**
+ * ci_services_shutdown:
+ * @self: a #CiServices
+ *
+ * Signs a checkpoint over the audit chain head if the key store is unlocked.
+ * Call before the program ends.
+ */
+void
+ci_services_shutdown (CiServices *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (CI_IS_SERVICES (self));
+
+  if (self->keys != NULL && ci_key_store_is_unlocked (self->keys)
+      && !ci_audit_log_checkpoint (self->audit, &error))
+    g_warning ("Could not sign the audit log at shutdown: %s", error->message);
+}
+
+/* ─── the call helpers ─────────────────────────────────────────────────── */
+
+/**
+ * _ci_record:
+ *
+ * Writes one audit entry in a transaction of its own: for refused and failed
+ * calls, whose own transaction (if any) was rolled back.
+ *
+ * Returns: %TRUE if the entry was written
+ */
+gboolean
+_ci_record (CiServices *self,
+            const char *login,
+            const char *action,
+            const char *subject_type,
+            const char *subject_id,
+            CiOutcome   outcome,
+            const char *reason,
+            const char *details,
+            gint64      started)
+{
+  CiAuditEntry entry = {
+    .operator_login = g_strdup (login ? login : ""),
+    .action = g_strdup (action),
+    .subject_type = g_strdup (subject_type ? subject_type : ""),
+    .subject_id = g_strdup (subject_id ? subject_id : ""),
+    .outcome = outcome,
+    .reason = g_strdup (reason ? reason : ""),
+    .details = g_strdup (details ? details : "{}"),
+    .duration_us = g_get_monotonic_time () - started,
+  };
+  g_autoptr(GError) error = NULL;
+  gboolean ok = ci_audit_log_append (self->audit, &entry, &error);
+
+  if (!ok)
+    g_critical ("Could not write the audit entry for %s: %s", action, error->message);
+  ci_audit_entry_clear (&entry);
+  return ok;
+}
+
+static char *
+details_json (CiCall *call)
+{
+  return g_strconcat (call->details->str, "}", NULL);
+}
+
+static void
+record_call (CiCall     *call,
+             CiOutcome   outcome,
+             const char *reason)
+{
+  g_autofree char *details = details_json (call);
+
+  _ci_record (call->services, call->actor ? ci_operator_get_login (call->actor) : "",
+              call->action, call->subject_type, call->subject_id, outcome, reason, details,
+              call->started);
+}
+
+/**
+ * _ci_call_start:
+ * @call: a zeroed #CiCall
+ * @self: the services
+ * @actor: the signed-in operator
+ * @action: the audit action name, e.g. "employee.enroll"
+ * @permission: what the policy must allow
+ * @write: whether the call changes anything (opens a transaction)
+ * @subject_type: (nullable): what the call acts on
+ * @subject_id: (nullable): which one
+ * @error: return location for a #CI_SERVICE_ERROR_PERMISSION_DENIED error
+ *
+ * Re-reads the operator from the store, checks the policy and, if allowed,
+ * opens the call's transaction. A refusal is audited here.
+ *
+ * Returns: %TRUE if the call may go ahead
+ */
+gboolean
+_ci_call_start (CiCall      *call,
+                CiServices  *self,
+                CiOperator  *actor,
+                const char  *action,
+                CiAction     permission,
+                gboolean     write,
+                const char  *subject_type,
+                const char  *subject_id,
+                GError     **error)
+{
+  g_autoptr(CiPolicy) policy = ci_policy_new_default ();
+  g_autoptr(GError) local_error = NULL;
+  const char *login = actor ? ci_operator_get_login (actor) : NULL;
+
+  call->services = self;
+  call->action = action;
+  call->subject_type = g_strdup (subject_type);
+  call->subject_id = g_strdup (subject_id);
+  call->details = g_string_new ("{");
+  call->started = g_get_monotonic_time ();
+  call->write = write;
+
+  call->actor = login ? ci_store_operator_get (self->store, login, NULL) : NULL;
+  if (call->actor == NULL || !ci_operator_get_active (call->actor))
+    {
+      g_clear_object (&call->actor);
+      _ci_record (self, login, action, subject_type, subject_id, CI_OUTCOME_REFUSED,
+                  "not signed in as an active operator", "{}", call->started);
+      g_set_error_literal (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_PERMISSION_DENIED,
+                           "You are not signed in as an active operator; sign in again");
+      return FALSE;
+    }
+  if (!ci_store_policy_load (self->store, policy, &local_error))
+    {
+      record_call (call, CI_OUTCOME_FAILED, local_error->message);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  call->scope = ci_policy_scope_for (policy, ci_operator_get_roles (call->actor), permission);
+  if (call->scope == CI_SCOPE_NONE)
+    {
+      g_autofree char *roles = ci_roles_to_string (ci_operator_get_roles (call->actor));
+      g_autofree char *reason = g_strdup_printf ("role %s may not %s", roles,
+                                                 ci_action_to_string (permission));
+      record_call (call, CI_OUTCOME_REFUSED, reason);
+      g_set_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_PERMISSION_DENIED,
+                   "Your role (%s) does not allow this (%s); ask someone who may",
+                   roles, action);
+      return FALSE;
+    }
+  if (write)
+    {
+      if (!ci_store_begin (self->store, &local_error))
+        {
+          record_call (call, CI_OUTCOME_FAILED, local_error->message);
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      call->in_transaction = TRUE;
+    }
+  return TRUE;
+}
+
+/**
+ * _ci_call_detail:
+ * @call: a #CiCall
+ * @key: a detail's name
+ * @value: (nullable): its value; never a secret
+ *
+ * Adds a parameter of the call to its audit entry.
+ */
+void
+_ci_call_detail (CiCall     *call,
+                 const char *key,
+                 const char *value)
+{
+  ci_json_append_member (call->details, key, value);
+}
+
+void
+_ci_call_subject (CiCall     *call,
+                  const char *subject_type,
+                  const char *subject_id)
+{
+  ci_set_str (&call->subject_type, subject_type);
+  ci_set_str (&call->subject_id, subject_id);
+}
+
+static void
+end_transaction (CiCall *call)
+{
+  if (call->in_transaction)
+    {
+      ci_store_rollback (call->services->store);
+      call->in_transaction = FALSE;
+    }
+}
+
+/**
+ * _ci_call_commit:
+ * @call: a started #CiCall
+ * @error: return location for a #CI_STORE_ERROR error
+ *
+ * Writes the "ok" audit entry in the call's transaction and commits both.
+ *
+ * Returns: %TRUE if the call's work is durable
+ */
+gboolean
+_ci_call_commit (CiCall  *call,
+                 GError **error)
+{
+  g_autofree char *details = details_json (call);
+  CiAuditEntry entry = {
+    .operator_login = g_strdup (ci_operator_get_login (call->actor)),
+    .action = g_strdup (call->action),
+    .subject_type = g_strdup (call->subject_type ? call->subject_type : ""),
+    .subject_id = g_strdup (call->subject_id ? call->subject_id : ""),
+    .outcome = CI_OUTCOME_OK,
+    .reason = g_strdup (""),
+    .details = g_steal_pointer (&details),
+    .duration_us = g_get_monotonic_time () - call->started,
+  };
+  CiStore *store = call->services->store;
+  gboolean ok;
+
+  if (!call->in_transaction)
+    ok = ci_audit_log_append (call->services->audit, &entry, error);
+  else
+    {
+      ok = ci_audit_log_append_in_transaction (call->services->audit, &entry, error);
+      if (!ok)
+        ci_store_rollback (store);
+      else
+        ok = ci_store_commit (store, error);
+      call->in_transaction = FALSE;
+      if (ok)
+        ci_audit_log_committed (call->services->audit, &entry);
+    }
+  if (!ok)
+    record_call (call, CI_OUTCOME_FAILED, error && *error ? (*error)->message : "commit failed");
+  ci_audit_entry_clear (&entry);
+  return ok;
+}
+
+/**
+ * _ci_call_fail:
+ * @call: a started #CiCall
+ * @error: the error that ended the call (already set)
+ *
+ * Rolls back the call's transaction and audits the failure with its reason.
+ *
+ * Returns: %FALSE, for `return _ci_call_fail (&call, error);`
+ */
+gboolean
+_ci_call_fail (CiCall  *call,
+               GError **error)
+{
+  end_transaction (call);
+  record_call (call, CI_OUTCOME_FAILED, error && *error ? (*error)->message : "failed");
+  return FALSE;
+}
+
+/**
+ * _ci_call_refuse:
+ * @call: a started #CiCall
+ * @error: return location for a #CI_SERVICE_ERROR_PERMISSION_DENIED error
+ * @format: why, for the person at the desk
+ *
+ * Refuses a call that the role allows only in part (an HR desk granting a zone
+ * not marked "HR may grant", say), rolling back and auditing the refusal.
+ *
+ * Returns: %FALSE
+ */
+gboolean
+_ci_call_refuse (CiCall      *call,
+                 GError     **error,
+                 const char  *format,
+                 ...)
+{
+  g_autofree char *reason = NULL;
+  va_list args;
+
+  va_start (args, format);
+  reason = g_strdup_vprintf (format, args);
+  va_end (args);
+  end_transaction (call);
+  record_call (call, CI_OUTCOME_REFUSED, reason);
+  g_set_error_literal (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_PERMISSION_DENIED, reason);
+  return FALSE;
+}
+
+void
+_ci_call_clear (CiCall *call)
+{
+  end_transaction (call);
+  g_clear_object (&call->actor);
+  g_clear_pointer (&call->subject_type, g_free);
+  g_clear_pointer (&call->subject_id, g_free);
+  if (call->details)
+    g_string_free (g_steal_pointer (&call->details), TRUE);
+}
+
+/**
+ * _ci_check_password:
+ * @password: a proposed operator password
+ * @error: return location for a #CI_SERVICE_ERROR_INVALID error
+ *
+ * Returns: %TRUE if @password is long enough to be set
+ */
+gboolean
+_ci_check_password (const char  *password,
+                    GError     **error)
+{
+  if (password == NULL || !g_utf8_validate (password, -1, NULL)
+      || g_utf8_strlen (password, -1) < CI_PASSWORD_MIN_CHARS)
+    {
+      g_set_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID,
+                   "A password needs at least %d characters", CI_PASSWORD_MIN_CHARS);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ─── sign-in and first run ────────────────────────────────────────────── */
+
+/**
+ * ci_services_needs_setup:
+ * @self: a #CiServices
+ *
+ * Returns: %TRUE while the database has no operator yet (first run)
+ */
+gboolean
+ci_services_needs_setup (CiServices *self)
+{
+  g_autoptr(GPtrArray) ops = NULL;
+
+  g_return_val_if_fail (CI_IS_SERVICES (self), FALSE);
+
+  ops = ci_store_operator_list (self->store, NULL);
+  return ops != NULL && ops->len == 0;
+}
+
+/**
+ * ci_services_setup_first_admin:
+ * @self: a #CiServices
+ * @login: the administrator's login
+ * @display_name: the administrator's name
+ * @password: the administrator's password
+ * @error: return location for an error
+ *
+ * Creates the first administrator; refused once any operator exists.
+ *
+ * Returns: (transfer full): the administrator, signed in
+ */
+CiOperator *
+ci_services_setup_first_admin (CiServices  *self,
+                               const char  *login,
+                               const char  *display_name,
+                               const char  *password,
+                               GError     **error)
+{
+  g_autoptr(CiOperator) op = ci_operator_new ();
+  g_autofree char *hash = NULL;
+  gint64 started = g_get_monotonic_time ();
+  g_autoptr(GPtrArray) existing = NULL;
+  CiAuditEntry entry = { 0 };
+
+  g_return_val_if_fail (CI_IS_SERVICES (self), NULL);
+
+  ci_operator_set_login (op, login);
+  ci_operator_set_display_name (op, display_name);
+  ci_operator_set_roles (op, CI_ROLE_ADMIN);
+  ci_operator_set_active (op, TRUE);
+  if (!ci_operator_validate (op, error) || !_ci_check_password (password, error)
+      || !(hash = ci_password_hash (password, error)))
+    return NULL;
+  ci_operator_set_password_hash (op, hash);
+
+  if (!ci_store_begin (self->store, error))
+    return NULL;
+  existing = ci_store_operator_list (self->store, error);
+  if (existing == NULL || existing->len > 0)
+    {
+      ci_store_rollback (self->store);
+      if (existing != NULL)
+        {
+          _ci_record (self, login, "setup.first-admin", "operator", login, CI_OUTCOME_REFUSED,
+                      "setup was done already", "{}", started);
+          g_set_error_literal (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_SETUP,
+                               "This database is set up already; sign in as an administrator "
+                               "to add operators");
+        }
+      return NULL;
+    }
+  entry.operator_login = g_strdup (login);
+  entry.action = g_strdup ("setup.first-admin");
+  entry.subject_type = g_strdup ("operator");
+  entry.subject_id = g_strdup (login);
+  entry.reason = g_strdup ("");
+  entry.details = g_strdup ("{}");
+  if (!ci_store_operator_insert (self->store, op, error)
+      || !ci_audit_log_append_in_transaction (self->audit, &entry, error))
+    {
+      ci_store_rollback (self->store);
+      ci_audit_entry_clear (&entry);
+      return NULL;
+    }
+  if (ci_store_commit (self->store, error))
+    ci_audit_log_committed (self->audit, &entry);
+  else
+    g_clear_object (&op);
+  ci_audit_entry_clear (&entry);
+  return g_steal_pointer (&op);
+}
+
+static gboolean
+record_login_failure (CiServices  *self,
+                      CiOperator  *op,
+                      gint64       started,
+                      GError     **error)
+{
+  int failures = ci_operator_get_failed_attempts (op) + 1;
+  gboolean lock = failures >= CI_OPERATOR_MAX_FAILURES;
+
+  ci_operator_set_failed_attempts (op, failures);
+  if (lock)
+    ci_operator_set_locked_until (op, g_get_real_time () / G_USEC_PER_SEC
+                                      + CI_OPERATOR_LOCKOUT_SECONDS);
+  ci_store_operator_update (self->store, op, NULL);
+  _ci_record (self, ci_operator_get_login (op), "operator.login", "operator",
+              ci_operator_get_login (op), CI_OUTCOME_REFUSED,
+              lock ? "wrong password; account locked" : "wrong password", "{}", started);
+  if (lock)
+    g_set_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_LOCKED_OUT,
+                 "Too many wrong passwords: the account is locked for %d minutes, "
+                 "or until an administrator unlocks it", CI_OPERATOR_LOCKOUT_SECONDS / 60);
+  else
+    g_set_error_literal (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_AUTH_FAILED,
+                         "Wrong login or password");
+  return FALSE;
+}
+
+static gboolean
+check_account_open (CiServices  *self,
+                    CiOperator  *op,
+                    gint64       started,
+                    GError     **error)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  const char *login = ci_operator_get_login (op);
+
+  if (!ci_operator_get_active (op))
+    {
+      _ci_record (self, login, "operator.login", "operator", login, CI_OUTCOME_REFUSED,
+                  "account disabled", "{}", started);
+      g_set_error_literal (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_LOCKED_OUT,
+                           "This account is disabled; ask an administrator");
+      return FALSE;
+    }
+  if (ci_operator_get_locked_until (op) > now)
+    {
+      gint64 minutes = (ci_operator_get_locked_until (op) - now + 59) / 60;
+      _ci_record (self, login, "operator.login", "operator", login, CI_OUTCOME_REFUSED,
+                  "account locked", "{}", started);
+      g_set_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_LOCKED_OUT,
+                   "This account is locked after too many wrong passwords; try again in %"
+                   G_GINT64_FORMAT " minutes or ask an administrator to unlock it", minutes);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * ci_services_authenticate:
+ * @self: a #CiServices
+ * @login: the operator's login
+ * @password: the operator's password
+ * @error: return location for a #CI_SERVICE_ERROR error
+ *
+ * Checks a password. After %CI_OPERATOR_MAX_FAILURES wrong ones in a row the
+ * account is locked for %CI_OPERATOR_LOCKOUT_SECONDS. Every attempt is audited;
+ * the password never is.
+ *
+ * Returns: (transfer full): the signed-in operator
+ */
+CiOperator *
+ci_services_authenticate (CiServices  *self,
+                          const char  *login,
+                          const char  *password,
+                          GError     **error)
+{
+  gint64 started = g_get_monotonic_time ();
+  g_autoptr(CiOperator) op = NULL;
+  gboolean matches = FALSE;
+
+  g_return_val_if_fail (CI_IS_SERVICES (self), NULL);
+  g_return_val_if_fail (login != NULL && password != NULL, NULL);
+
+  op = ci_store_operator_get (self->store, login, NULL);
+  if (op == NULL)
+    {
+      /* Same message as a wrong password: do not tell which logins exist. */
+      _ci_record (self, login, "operator.login", "operator", login, CI_OUTCOME_REFUSED,
+                  "unknown login", "{}", started);
+      g_set_error_literal (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_AUTH_FAILED,
+                           "Wrong login or password");
+      return NULL;
+    }
+  if (!check_account_open (self, op, started, error))
+    return NULL;
+  if (!ci_password_verify (password, ci_operator_get_password_hash (op), &matches, error))
+    return NULL;
+  if (!matches)
+    {
+      record_login_failure (self, op, started, error);
+      return NULL;
+    }
+  ci_operator_set_failed_attempts (op, 0);
+  ci_operator_set_locked_until (op, 0);
+  if (!ci_store_operator_update (self->store, op, error))
+    return NULL;
+  _ci_record (self, login, "operator.login", "operator", login, CI_OUTCOME_OK, "", "{}", started);
+  return g_steal_pointer (&op);
+}
+
+/* ─── audit ─────────────────────────────────────────────────────────────── */
+
+/**
+ * ci_services_audit_export:
+ * @self: a #CiServices
+ * @actor: the signed-in operator
+ * @filter: (nullable): which entries
+ * @out: where the JSON Lines go
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for an error
+ *
+ * Exports audit entries. Roles that may read only their own entries get only
+ * their own, whatever @filter asks.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ci_services_audit_export (CiServices           *self,
+                          CiOperator           *actor,
+                          const CiAuditFilter  *filter,
+                          GOutputStream        *out,
+                          GCancellable         *cancellable,
+                          GError              **error)
+{
+  g_auto(CiCall) call = { 0 };
+  CiAuditFilter f = { 0 };
+
+  g_return_val_if_fail (CI_IS_SERVICES (self), FALSE);
+
+  if (!_ci_call_start (&call, self, actor, "audit.export", CI_ACTION_AUDIT_READ, FALSE,
+                       NULL, NULL, error))
+    return FALSE;
+  if (filter)
+    f = *filter;
+  if (call.scope == CI_SCOPE_LIMITED)
+    f.operator_login = ci_operator_get_login (call.actor);
+  _ci_call_detail (&call, "operator_filter", f.operator_login);
+  if (!ci_audit_log_export (self->audit, &f, out, cancellable, error))
+    return _ci_call_fail (&call, error);
+  return _ci_call_commit (&call, error);
+}
+
+/**
+ * ci_services_audit_verify:
+ * @self: a #CiServices
+ * @actor: the signed-in operator (must be allowed to read the whole log)
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): the verification report
+ */
+CiAuditReport *
+ci_services_audit_verify (CiServices  *self,
+                          CiOperator  *actor,
+                          GError     **error)
+{
+  g_auto(CiCall) call = { 0 };
+  g_autoptr(CiAuditReport) report = NULL;
+  g_autofree char *n = NULL;
+
+  g_return_val_if_fail (CI_IS_SERVICES (self), NULL);
+
+  if (!_ci_call_start (&call, self, actor, "audit.verify", CI_ACTION_AUDIT_READ, FALSE,
+                       NULL, NULL, error))
+    return NULL;
+  if (call.scope != CI_SCOPE_ALL)
+    {
+      _ci_call_refuse (&call, error, "Verifying the whole audit log needs the right to read "
+                                     "all of it (security officer or administrator)");
+      return NULL;
+    }
+  report = ci_audit_log_verify (self->audit, NULL, error);
+  if (report == NULL)
+    {
+      _ci_call_fail (&call, error);
+      return NULL;
+    }
+  n = g_strdup_printf ("%u", report->problems->len);
+  _ci_call_detail (&call, "problems", n);
+  if (!_ci_call_commit (&call, error))
+    return NULL;
+  return g_steal_pointer (&report);
+}
+
+/**
+ * ci_services_audit_checkpoint:
+ * @self: a #CiServices
+ * @actor: the signed-in operator
+ * @error: return location for an error
+ *
+ * Signs the audit chain head now (needs the unlocked key store).
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ci_services_audit_checkpoint (CiServices  *self,
+                              CiOperator  *actor,
+                              GError     **error)
+{
+  g_auto(CiCall) call = { 0 };
+
+  g_return_val_if_fail (CI_IS_SERVICES (self), FALSE);
+
+  if (!_ci_call_start (&call, self, actor, "audit.checkpoint", CI_ACTION_AUDIT_READ, FALSE,
+                       NULL, NULL, error))
+    return FALSE;
+  if (!_ci_call_commit (&call, error))
+    return FALSE;
+  return ci_audit_log_checkpoint (self->audit, error);
+}
