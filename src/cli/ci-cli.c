@@ -1,0 +1,393 @@
+/* ci-cli.c
+ *
+ * Copyright 2026 CardIssue contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "ci-cli.h"
+#include "store/ci-store-sqlite.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+/* cardissue-cli: the command-line front end. It holds no business rules: it
+ * parses, signs the operator in, calls one service and prints the result.
+ * Passwords come from a prompt or an environment variable, never from argv,
+ * where other users of the machine could read them. */
+
+static const CiCliCommand *command_tables[] = {
+  ci_cli_admin_commands,
+  ci_cli_employee_commands,
+  ci_cli_zone_commands,
+  ci_cli_audit_commands,
+};
+
+/**
+ * ci_cli_fail:
+ * @error: (transfer full): what went wrong
+ *
+ * Prints @error in plain words on stderr.
+ *
+ * Returns: the exit code that goes with it
+ */
+int
+ci_cli_fail (GError *error)
+{
+  int code = CI_EXIT_FAILED;
+
+  if (error->domain == CI_SERVICE_ERROR)
+    code = error->code == CI_SERVICE_ERROR_INVALID || error->code == CI_SERVICE_ERROR_IMPORT
+           ? CI_EXIT_INVALID : CI_EXIT_DENIED;
+  else if (error->domain == CI_KEYS_ERROR && error->code == CI_KEYS_ERROR_WRONG_PASSPHRASE)
+    code = CI_EXIT_DENIED;
+  else if (error->domain == CI_STORE_ERROR && error->code == CI_STORE_ERROR_NOT_FOUND)
+    code = CI_EXIT_NOT_FOUND;
+  else if (error->domain == CI_MODEL_ERROR || error->domain == CI_CSV_ERROR
+           || (error->domain == CI_STORE_ERROR && (error->code == CI_STORE_ERROR_EXISTS
+                                                   || error->code == CI_STORE_ERROR_CONFLICT)))
+    code = CI_EXIT_INVALID;
+  g_printerr ("cardissue-cli: %s\n", error->message);
+  g_error_free (error);
+  return code;
+}
+
+int
+ci_cli_usage (const char *message)
+{
+  g_printerr ("cardissue-cli: %s\nTry “cardissue-cli --help”.\n", message);
+  return CI_EXIT_USAGE;
+}
+
+/**
+ * ci_cli_parse:
+ * @entries: (nullable): its options
+ * @args: (inout): "GROUP VERB" and what follows; on return the options are
+ *   gone and (*args)[1…] are the positional arguments
+ * @n_positional: how many positional arguments the command needs
+ *
+ * Returns: %TRUE if the command line fits; otherwise a message was printed
+ */
+static const CiCliCommand *find_command (const char *group,
+                                         const char *verb);
+
+gboolean
+ci_cli_parse (GOptionEntry *entries,
+              GStrv        *args,
+              guint         n_positional)
+{
+  g_auto(GStrv) words = g_strsplit ((*args)[0], " ", 2);
+  const CiCliCommand *cmd = find_command (words[0], words[1]);
+  g_autofree char *title = g_strdup_printf ("%s %s %s", cmd->group, cmd->verb,
+                                            cmd->args ? cmd->args : "");
+  g_autoptr(GOptionContext) ctx = g_option_context_new (title);
+  g_autoptr(GError) error = NULL;
+
+  g_option_context_set_summary (ctx, cmd->summary);
+  if (entries)
+    g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!g_option_context_parse_strv (ctx, args, &error))
+    {
+      ci_cli_usage (error->message);
+      return FALSE;
+    }
+  if (g_strv_length (*args) - 1 != n_positional)
+    {
+      g_autofree char *help = g_option_context_get_help (ctx, TRUE, NULL);
+      g_printerr ("cardissue-cli: %s %s takes %u argument%s\n%s", cmd->group, cmd->verb,
+                  n_positional, n_positional == 1 ? "" : "s", help);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+set_echo (gboolean on)
+{
+  struct termios t;
+
+  if (tcgetattr (STDIN_FILENO, &t) != 0)
+    return;
+  if (on)
+    t.c_lflag |= ECHO;
+  else
+    t.c_lflag &= ~ECHO;
+  tcsetattr (STDIN_FILENO, TCSAFLUSH, &t);
+}
+
+static char *
+prompt_once (const char *prompt)
+{
+  char buf[1024];
+  char *line;
+
+  g_printerr ("%s: ", prompt);
+  set_echo (FALSE);
+  line = fgets (buf, sizeof buf, stdin);
+  set_echo (TRUE);
+  g_printerr ("\n");
+  if (line == NULL)
+    return NULL;
+  buf[strcspn (buf, "\r\n")] = '\0';
+  line = g_strdup (buf);
+  explicit_bzero (buf, sizeof buf);
+  return line;
+}
+
+/**
+ * ci_cli_read_secret:
+ * @env_name: the environment variable that may hold the secret (for scripts)
+ * @prompt: what to ask on the terminal
+ * @confirm: ask twice (setting a new secret)
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): the secret; free with g_free() after wiping
+ */
+char *
+ci_cli_read_secret (const char  *env_name,
+                    const char  *prompt,
+                    gboolean     confirm,
+                    GError     **error)
+{
+  const char *env = g_getenv (env_name);
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+
+  if (env != NULL)
+    return g_strdup (env);
+  if (!isatty (STDIN_FILENO))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_INITIALIZED,
+                   "%s: no terminal to ask on; set %s for scripts", prompt, env_name);
+      return NULL;
+    }
+  first = prompt_once (prompt);
+  if (first != NULL && confirm)
+    {
+      g_autofree char *again = g_strdup_printf ("%s (again)", prompt);
+      second = prompt_once (again);
+      if (g_strcmp0 (first, second) != 0)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                               "The two entries differ; nothing was changed");
+          return NULL;
+        }
+    }
+  if (first == NULL)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED, "%s: no input", prompt);
+  return g_steal_pointer (&first);
+}
+
+static char *
+default_keystore_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "cardissue", "keys.cikeys", NULL);
+}
+
+/**
+ * ci_cli_open:
+ * @cli: the CLI state
+ * @error: return location for an error
+ *
+ * Opens the database and, if it exists, the key store (locked; unlocked only
+ * when CARDISSUE_KEYSTORE_PASSPHRASE is set, so checkpoints can be signed).
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ci_cli_open (CiCli   *cli,
+             GError **error)
+{
+  const char *passphrase = g_getenv ("CARDISSUE_KEYSTORE_PASSPHRASE");
+
+  if (!(cli->store = ci_store_sqlite_new (cli->database, error)))
+    return FALSE;
+  cli->services = ci_services_new (cli->store, cli->desk);
+  if (!g_file_test (cli->keystore, G_FILE_TEST_EXISTS))
+    return TRUE;
+  if (!(cli->keys = ci_key_store_open (cli->keystore, error)))
+    return FALSE;
+  if (passphrase != NULL && !ci_key_store_unlock (cli->keys, passphrase, error))
+    return FALSE;
+  ci_services_set_key_store (cli->services, cli->keys);
+  return TRUE;
+}
+
+/**
+ * ci_cli_sign_in:
+ * @cli: the CLI state
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): the operator named by --operator or
+ *   CARDISSUE_OPERATOR, after checking the password
+ */
+CiOperator *
+ci_cli_sign_in (CiCli   *cli,
+                GError **error)
+{
+  const char *login = cli->operator_login ? cli->operator_login : g_getenv ("CARDISSUE_OPERATOR");
+  g_autofree char *password = NULL;
+  g_autofree char *prompt = NULL;
+  CiOperator *op;
+
+  if (login == NULL)
+    {
+      g_set_error_literal (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_AUTH_FAILED,
+                           "Who are you? Give --operator LOGIN (or set CARDISSUE_OPERATOR)");
+      return NULL;
+    }
+  prompt = g_strdup_printf ("Password for %s", login);
+  if (!(password = ci_cli_read_secret ("CARDISSUE_PASSWORD", prompt, FALSE, error)))
+    return NULL;
+  op = ci_services_authenticate (cli->services, login, password, error);
+  explicit_bzero (password, strlen (password));
+  return op;
+}
+
+/**
+ * ci_cli_session:
+ * @cli: the CLI state
+ * @actor: (out): the signed-in operator
+ *
+ * Opens the database and signs the operator in.
+ *
+ * Returns: %CI_EXIT_OK, or the exit code of what went wrong (already printed)
+ */
+int
+ci_cli_session (CiCli       *cli,
+                CiOperator **actor)
+{
+  GError *error = NULL;
+
+  if (!ci_cli_open (cli, &error) || !(*actor = ci_cli_sign_in (cli, &error)))
+    return ci_cli_fail (error);
+  return CI_EXIT_OK;
+}
+
+static void
+print_help (void)
+{
+  g_print ("Usage: cardissue-cli [GLOBAL OPTIONS] GROUP COMMAND [OPTIONS] [ARGUMENTS]\n\n"
+           "Global options:\n"
+           "  --database PATH   SQLite database (default: $XDG_DATA_HOME/cardissue/cardissue.db)\n"
+           "  --keystore PATH   key store file (default: beside the database's default)\n"
+           "  --desk ID         this workstation's desk id (default: the host name)\n"
+           "  --operator LOGIN  who acts (or CARDISSUE_OPERATOR)\n\n"
+           "The password is asked for on the terminal, or read from CARDISSUE_PASSWORD;\n"
+           "the key store passphrase from CARDISSUE_KEYSTORE_PASSPHRASE.\n\n"
+           "Commands:\n");
+  for (guint t = 0; t < G_N_ELEMENTS (command_tables); t++)
+    for (const CiCliCommand *c = command_tables[t]; c->group; c++)
+      {
+        g_autofree char *left = g_strdup_printf ("%s %s %s", c->group, c->verb,
+                                                 c->args ? c->args : "");
+        g_print ("  %-38s %s\n", left, c->summary);
+      }
+  g_print ("\nEach command takes --help. Exit codes: 0 ok, 1 failed, 2 usage, "
+           "3 refused or wrong password,\n4 not found, 5 invalid input, 6 audit log "
+           "tampered.\n");
+}
+
+static const CiCliCommand *
+find_command (const char *group,
+              const char *verb)
+{
+  for (guint t = 0; t < G_N_ELEMENTS (command_tables); t++)
+    for (const CiCliCommand *c = command_tables[t]; c->group; c++)
+      if (g_strcmp0 (c->group, group) == 0 && g_strcmp0 (c->verb, verb) == 0)
+        return c;
+  return NULL;
+}
+
+/* Global options stand before the command; returns the index of the group. */
+static int
+parse_globals (CiCli  *cli,
+               int     argc,
+               char  **argv)
+{
+  int i = 1;
+
+  for (; i < argc && g_str_has_prefix (argv[i], "--"); i++)
+    {
+      char **slot = g_str_equal (argv[i], "--database") ? &cli->database
+                    : g_str_equal (argv[i], "--keystore") ? &cli->keystore
+                    : g_str_equal (argv[i], "--desk") ? &cli->desk
+                    : g_str_equal (argv[i], "--operator") ? &cli->operator_login : NULL;
+
+      if (g_str_equal (argv[i], "--help"))
+        return -1;
+      if (g_str_equal (argv[i], "--version"))
+        return -2;
+      if (slot == NULL || i + 1 >= argc)
+        return -3;
+      g_free (*slot);
+      *slot = g_strdup (argv[++i]);
+    }
+  return i;
+}
+
+static void
+cli_clear (CiCli *cli)
+{
+  if (cli->services)
+    ci_services_shutdown (cli->services);
+  g_clear_object (&cli->services);
+  g_clear_object (&cli->keys);
+  g_clear_object (&cli->store);
+  g_free (cli->database);
+  g_free (cli->keystore);
+  g_free (cli->desk);
+  g_free (cli->operator_login);
+}
+
+int
+ci_cli_run (int    argc,
+            char **argv)
+{
+  CiCli cli = { 0 };
+  const CiCliCommand *cmd;
+  int first, code;
+
+  setlocale (LC_ALL, "");
+  first = parse_globals (&cli, argc, argv);
+  if (first == -1 || (first > 0 && first >= argc))
+    {
+      print_help ();
+      cli_clear (&cli);
+      return first == -1 ? CI_EXIT_OK : CI_EXIT_USAGE;
+    }
+  if (first == -2)
+    {
+      g_print ("cardissue-cli %s\n", PACKAGE_VERSION);
+      cli_clear (&cli);
+      return CI_EXIT_OK;
+    }
+  if (first < 0 || first + 1 >= argc || !(cmd = find_command (argv[first], argv[first + 1])))
+    {
+      cli_clear (&cli);
+      return ci_cli_usage (first < 0 ? "a global option lacks its value or is unknown"
+                                     : "unknown command");
+    }
+  if (cli.database == NULL)
+    cli.database = ci_store_sqlite_default_path ();
+  if (cli.keystore == NULL)
+    cli.keystore = default_keystore_path ();
+  if (cli.desk == NULL)
+    cli.desk = g_strdup (g_get_host_name ());
+
+  /* The handler sees "GROUP VERB" as its program name, then its own words. */
+  {
+    g_auto(GStrv) args = g_new0 (char *, argc - first);
+    args[0] = g_strdup_printf ("%s %s", cmd->group, cmd->verb);
+    for (int i = first + 2; i < argc; i++)
+      args[i - first - 1] = g_strdup (argv[i]);
+    code = cmd->handler (&cli, &args);
+  }
+  cli_clear (&cli);
+  return code;
+}
