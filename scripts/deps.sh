@@ -1,0 +1,21 @@
+#!/bin/bash
+# deps.sh — installs, from Debian 12's packages, what CardIssue needs to build,
+# run and test. Run as root (or with sudo available).
+set -euo pipefail
+
+packages=(
+  meson ninja-build pkg-config gcc clang libclang-rt-14-dev
+  libglib2.0-dev libglib2.0-bin libsqlite3-dev libssl-dev sqlite3 openssl
+  gettext desktop-file-utils appstream-util valgrind python3
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  sudo=""
+  [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
