@@ -446,30 +446,67 @@ verify_entry (const CiAuditEntry *e,
   return TRUE;
 }
 
+static void
+report_unlinked (CiAuditReport *report,
+                 const Unlinked *u,
+                 gint64          q)
+{
+  if (q == 0 && u->seq == u->prev_seq + 2)
+    add_problem (report, CI_AUDIT_DELETED, u->seq,
+                 "Entry %" G_GINT64_FORMAT " was deleted", u->prev_seq + 1);
+  else if (q == 0 && u->seq > u->prev_seq + 1)
+    add_problem (report, CI_AUDIT_DELETED, u->seq,
+                 "Entries %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT " were deleted",
+                 u->prev_seq + 1, u->seq - 1);
+  else if (q == 0)
+    add_problem (report, CI_AUDIT_DELETED, u->seq,
+                 "An entry before entry %" G_GINT64_FORMAT " was deleted "
+                 "(and the rows after it renumbered)", u->seq);
+  else
+    add_problem (report, CI_AUDIT_MOVED, u->seq,
+                 "Entry %" G_GINT64_FORMAT " is out of order: it was written right after "
+                 "entry %" G_GINT64_FORMAT, u->seq, q);
+}
+
+/* An entry whose own link and the next row's link are both broken was taken
+ * out and put back where it is now. The rows whose true predecessor is such an
+ * entry, or that follow one, are only the marks its move left: they are not
+ * reported, so that swapping two entries names those two and no third. */
 static gboolean
 classify_unlinked (CiAuditLog   *self,
                    VerifyState  *st,
                    GError      **error)
 {
-  for (guint i = 0; i < st->unlinked->len; i++)
+  guint n = st->unlinked->len;
+  g_autofree gint64 *pred = g_new0 (gint64, n);
+  g_autoptr(GHashTable) next_broken = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) moved = g_hash_table_new (g_int64_hash, g_int64_equal);
+
+  for (guint i = 0; i < n; i++)
+    {
+      Unlinked *u = &g_array_index (st->unlinked, Unlinked, i);
+
+      if (!ci_store_audit_find_hash (self->store, u->prev_hash, &pred[i], error))
+        return FALSE;
+      g_hash_table_add (next_broken, &u->prev_seq);
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      Unlinked *u = &g_array_index (st->unlinked, Unlinked, i);
+
+      if (pred[i] != 0 && (u->seq == st->report->head_seq
+                           || g_hash_table_contains (next_broken, &u->seq)))
+        g_hash_table_add (moved, &u->seq);
+    }
+  for (guint i = 0; i < n; i++)
     {
       const Unlinked *u = &g_array_index (st->unlinked, Unlinked, i);
-      gint64 q = 0;
 
-      if (!ci_store_audit_find_hash (self->store, u->prev_hash, &q, error))
-        return FALSE;
-      if (q == 0 && u->seq > u->prev_seq + 1)
-        add_problem (st->report, CI_AUDIT_DELETED, u->seq,
-                     "Entries %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT " were deleted",
-                     u->prev_seq + 1, u->seq - 1);
-      else if (q == 0)
-        add_problem (st->report, CI_AUDIT_DELETED, u->seq,
-                     "An entry before entry %" G_GINT64_FORMAT " was deleted "
-                     "(and the rows after it renumbered)", u->seq);
-      else
-        add_problem (st->report, CI_AUDIT_MOVED, u->seq,
-                     "Entry %" G_GINT64_FORMAT " is out of order: it was written right after "
-                     "entry %" G_GINT64_FORMAT, u->seq, q);
+      if (pred[i] != 0 && !g_hash_table_contains (moved, &u->seq)
+          && (g_hash_table_contains (moved, &pred[i])
+              || g_hash_table_contains (moved, &u->prev_seq)))
+        continue;
+      report_unlinked (st->report, u, pred[i]);
     }
   return TRUE;
 }

@@ -1,0 +1,1099 @@
+/* test-audit.c
+ *
+ * Copyright 2026 CardIssue contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "audit/ci-audit-log.h"
+#include "keys/ci-key-store.h"
+#include "store/ci-store-sqlite.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#define PASSPHRASE "audit test passphrase"
+#define N_ENTRIES 50
+
+/* ---- fixture ------------------------------------------------------------- */
+
+typedef struct
+{
+  char       *dir;
+  char       *db_path;
+  char       *key_path;
+  CiStore    *store;
+  CiKeyStore *keys;
+  CiAuditLog *log;
+} Fixture;
+
+static void
+fixture_setup (Fixture       *fx,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fx->dir = g_dir_make_tmp ("test-audit-XXXXXX", &error);
+  g_assert_no_error (error);
+  fx->db_path = g_build_filename (fx->dir, "cardissue.db", NULL);
+  fx->key_path = g_build_filename (fx->dir, "desk.cikeys", NULL);
+  fx->store = ci_store_sqlite_new (fx->db_path, &error);
+  g_assert_no_error (error);
+  fx->keys = ci_key_store_create (fx->key_path, PASSPHRASE, &error);
+  g_assert_no_error (error);
+  g_assert_true (ci_key_store_is_unlocked (fx->keys));
+  fx->log = ci_audit_log_new (fx->store, "desk-1");
+  ci_audit_log_set_key_store (fx->log, fx->keys);
+}
+
+static void
+remove_dir (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (path, name, NULL);
+      g_assert_cmpint (g_unlink (file), ==, 0);
+    }
+  g_assert_cmpint (g_rmdir (path), ==, 0);
+}
+
+static void
+fixture_teardown (Fixture       *fx,
+                  gconstpointer  data)
+{
+  /* The log holds references to both stores, so it goes first. */
+  g_assert_finalize_object (g_steal_pointer (&fx->log));
+  g_assert_finalize_object (g_steal_pointer (&fx->keys));
+  g_assert_finalize_object (g_steal_pointer (&fx->store));
+  remove_dir (fx->dir);
+  g_free (fx->key_path);
+  g_free (fx->db_path);
+  g_free (fx->dir);
+}
+
+/* ---- helpers --------------------------------------------------------------- */
+
+static const char * const operators[] = { "anna", "bert", "carla" };
+
+static void
+append_one (Fixture    *fx,
+            const char *operator_login,
+            guint       i)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CiAuditEntry) e = ci_audit_entry_new ();
+
+  e->action = g_strdup (i % 2 ? "employee.edit" : "card.issue");
+  e->operator_login = g_strdup (operator_login);
+  e->subject_type = g_strdup ("employee");
+  e->subject_id = g_strdup_printf ("E-%u", i);
+  e->details = g_strdup ("{}");
+  e->duration_us = 100 + i;
+  g_assert_true (ci_audit_log_append (fx->log, e, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (e->seq, >, 0);
+  g_assert_cmpstr (e->desk, ==, "desk-1");
+}
+
+/* Appends entries until the log has @n, the operators taking turns. */
+static void
+append_entries (Fixture *fx,
+                guint    n)
+{
+  for (guint i = 1; i <= n; i++)
+    append_one (fx, operators[i % G_N_ELEMENTS (operators)], i);
+}
+
+static CiAuditReport *
+verify (Fixture *fx,
+        GBytes  *public_key)
+{
+  g_autoptr(GError) error = NULL;
+  CiAuditReport *report = ci_audit_log_verify (fx->log, public_key, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+  for (guint i = 0; i < report->problems->len; i++)
+    {
+      const CiAuditProblem *p = g_ptr_array_index (report->problems, i);
+      g_test_message ("problem: %s at %" G_GINT64_FORMAT ": %s",
+                      ci_audit_problem_kind_to_string (p->kind), p->seq, p->message);
+    }
+  return report;
+}
+
+static const CiAuditProblem *
+problem (const CiAuditReport *report,
+         guint                i)
+{
+  g_assert_cmpuint (i, <, report->problems->len);
+  return g_ptr_array_index (report->problems, i);
+}
+
+/* Asserts that problem @i is of @kind at @seq and that its message contains @needle. */
+static void
+assert_problem (const CiAuditReport *report,
+                guint                i,
+                CiAuditProblemKind   kind,
+                gint64               seq,
+                const char          *needle)
+{
+  const CiAuditProblem *p = problem (report, i);
+
+  g_assert_cmpstr (ci_audit_problem_kind_to_string (p->kind), ==,
+                   ci_audit_problem_kind_to_string (kind));
+  g_assert_cmpint (p->seq, ==, seq);
+  if (strstr (p->message, needle) == NULL)
+    g_error ("“%s” does not mention “%s”", p->message, needle);
+}
+
+static void
+raw_exec (Fixture    *fx,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+  char *msg = NULL;
+
+  g_assert_cmpint (sqlite3_open (fx->db_path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 5000);
+  if (sqlite3_exec (db, sql, NULL, NULL, &msg) != SQLITE_OK)
+    g_error ("%s: %s", sql, msg);
+  sqlite3_close (db);
+}
+
+/* Writes @e as a row of the audit table, bypassing the store. */
+static void
+raw_insert_entry (Fixture            *fx,
+                  const CiAuditEntry *e)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *s = NULL;
+
+  g_assert_cmpint (sqlite3_open (fx->db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO audit (seq, time_us, desk, operator,"
+                                           " action, subject_type, subject_id, outcome, reason,"
+                                           " details, duration_us, prev_hash, hash)"
+                                           " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &s, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_bind_int64 (s, 1, e->seq);
+  sqlite3_bind_int64 (s, 2, e->time_us);
+  sqlite3_bind_text (s, 3, e->desk, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 4, e->operator_login, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 5, e->action, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 6, e->subject_type, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 7, e->subject_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int (s, 8, e->outcome);
+  sqlite3_bind_text (s, 9, e->reason, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 10, e->details, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (s, 11, e->duration_us);
+  sqlite3_bind_blob (s, 12, e->prev_hash, CI_AUDIT_HASH_LEN, SQLITE_STATIC);
+  sqlite3_bind_blob (s, 13, e->hash, CI_AUDIT_HASH_LEN, SQLITE_STATIC);
+  g_assert_cmpint (sqlite3_step (s), ==, SQLITE_DONE);
+  sqlite3_finalize (s);
+  sqlite3_close (db);
+}
+
+/* Rewrites the hashes of row @seq in place. */
+static void
+raw_update_hashes (sqlite3            *db,
+                   const CiAuditEntry *e)
+{
+  sqlite3_stmt *s = NULL;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "UPDATE audit SET operator = ?, prev_hash = ?,"
+                                           " hash = ? WHERE seq = ?", -1, &s, NULL),
+                   ==, SQLITE_OK);
+  sqlite3_bind_text (s, 1, e->operator_login, -1, SQLITE_STATIC);
+  sqlite3_bind_blob (s, 2, e->prev_hash, CI_AUDIT_HASH_LEN, SQLITE_STATIC);
+  sqlite3_bind_blob (s, 3, e->hash, CI_AUDIT_HASH_LEN, SQLITE_STATIC);
+  sqlite3_bind_int64 (s, 4, e->seq);
+  g_assert_cmpint (sqlite3_step (s), ==, SQLITE_DONE);
+  sqlite3_finalize (s);
+}
+
+static gboolean
+collect_entry (const CiAuditEntry *e,
+               gpointer            user_data)
+{
+  g_ptr_array_add (user_data, ci_audit_entry_copy (e));
+  return TRUE;
+}
+
+static GPtrArray *
+read_entries (Fixture             *fx,
+              const CiAuditFilter *filter)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *entries = g_ptr_array_new_with_free_func ((GDestroyNotify) ci_audit_entry_free);
+
+  g_assert_true (ci_store_audit_foreach (fx->store, filter, collect_entry, entries, &error));
+  g_assert_no_error (error);
+  return entries;
+}
+
+static CiAuditEntry *
+read_entry (Fixture *fx,
+            gint64   seq)
+{
+  CiAuditFilter filter = { .after_seq = seq - 1, .limit = 1 };
+  g_autoptr(GPtrArray) one = read_entries (fx, &filter);
+
+  g_assert_cmpuint (one->len, ==, 1);
+  g_assert_cmpint (((CiAuditEntry *) one->pdata[0])->seq, ==, seq);
+  return g_ptr_array_steal_index (one, 0);
+}
+
+static GPtrArray *
+checkpoints (Fixture *fx)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *list = ci_store_checkpoint_list (fx->store, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (list);
+  return list;
+}
+
+/* ---- an intact log ------------------------------------------------------------ */
+
+static void
+test_intact (Fixture       *fx,
+             gconstpointer  data)
+{
+  g_autoptr(CiAuditReport) report = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GByteArray) scratch = g_byte_array_new ();
+  static const guint8 zero[CI_AUDIT_HASH_LEN] = { 0 };
+
+  append_entries (fx, N_ENTRIES);
+  report = verify (fx, NULL);
+  g_assert_true (ci_audit_report_is_intact (report));
+  g_assert_cmpint (report->n_entries, ==, N_ENTRIES);
+  g_assert_cmpint (report->head_seq, ==, N_ENTRIES);
+  /* the default interval is far away, so nothing is signed yet */
+  g_assert_cmpuint (report->n_checkpoints, ==, 0);
+  g_assert_cmpint (report->signed_seq, ==, 0);
+
+  /* The chain as stored: seq 1…50, each linked to the one before. */
+  entries = read_entries (fx, NULL);
+  g_assert_cmpuint (entries->len, ==, N_ENTRIES);
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const CiAuditEntry *e = entries->pdata[i];
+      guint8 hash[CI_AUDIT_HASH_LEN];
+
+      g_assert_cmpint (e->seq, ==, i + 1);
+      g_assert_cmpmem (e->prev_hash, CI_AUDIT_HASH_LEN,
+                       i ? ((CiAuditEntry *) entries->pdata[i - 1])->hash : zero,
+                       CI_AUDIT_HASH_LEN);
+      ci_audit_entry_compute_hash (e, scratch, hash);
+      g_assert_cmpmem (hash, CI_AUDIT_HASH_LEN, e->hash, CI_AUDIT_HASH_LEN);
+      g_assert_cmpstr (e->desk, ==, "desk-1");
+      g_assert_cmpstr (e->reason, ==, "");
+      g_assert_cmpint (e->time_us, >, 0);
+    }
+}
+
+static void
+test_empty (Fixture       *fx,
+            gconstpointer  data)
+{
+  g_autoptr(CiAuditReport) report = verify (fx, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+
+  g_assert_true (ci_audit_report_is_intact (report));
+  g_assert_cmpint (report->n_entries, ==, 0);
+  /* nothing to sign */
+  g_assert_true (ci_audit_log_checkpoint (fx->log, &error));
+  g_assert_no_error (error);
+  list = checkpoints (fx);
+  g_assert_cmpuint (list->len, ==, 0);
+}
+
+static void
+test_hash_covers_fields (Fixture       *fx,
+                         gconstpointer  data)
+{
+  g_autoptr(CiAuditEntry) e = ci_audit_entry_new ();
+  g_autoptr(CiAuditEntry) copy = NULL;
+  g_autoptr(GByteArray) scratch = g_byte_array_new ();
+  guint8 h0[CI_AUDIT_HASH_LEN], h1[CI_AUDIT_HASH_LEN];
+
+  e->seq = 1;
+  e->time_us = 1700000000000000;
+  e->desk = g_strdup ("d");
+  e->operator_login = g_strdup ("anna");
+  e->action = g_strdup ("a");
+  e->subject_type = g_strdup ("");
+  e->subject_id = g_strdup ("");
+  e->reason = g_strdup ("");
+  e->details = g_strdup ("{}");
+  ci_audit_entry_compute_hash (e, scratch, h0);
+
+  /* The sequence number is not hashed (see ci-audit-entry.c) … */
+  copy = ci_audit_entry_copy (e);
+  copy->seq = 99;
+  ci_audit_entry_compute_hash (copy, scratch, h1);
+  g_assert_cmpmem (h0, sizeof h0, h1, sizeof h1);
+  /* … but every field is, and field boundaries are unambiguous. */
+  g_free (copy->operator_login);
+  copy->operator_login = g_strdup ("ann");
+  g_free (copy->action);
+  copy->action = g_strdup ("aa");
+  ci_audit_entry_compute_hash (copy, scratch, h1);
+  g_assert_false (memcmp (h0, h1, sizeof h0) == 0);
+  g_clear_pointer (&copy, ci_audit_entry_free);
+  copy = ci_audit_entry_copy (e);
+  copy->prev_hash[31] ^= 1;
+  ci_audit_entry_compute_hash (copy, scratch, h1);
+  g_assert_false (memcmp (h0, h1, sizeof h0) == 0);
+  g_clear_pointer (&copy, ci_audit_entry_free);
+  copy = ci_audit_entry_copy (e);
+  copy->outcome = CI_OUTCOME_REFUSED;
+  ci_audit_entry_compute_hash (copy, scratch, h1);
+  g_assert_false (memcmp (h0, h1, sizeof h0) == 0);
+}
+
+/* ---- tampering ------------------------------------------------------------------ */
+
+static void
+test_tamper_edit (Fixture       *fx,
+                  gconstpointer  data)
+{
+  g_autoptr(CiAuditReport) report = NULL;
+
+  append_entries (fx, N_ENTRIES);
+  raw_exec (fx, "UPDATE audit SET operator = 'mallory' WHERE seq = 20");
+  report = verify (fx, NULL);
+  g_assert_false (ci_audit_report_is_intact (report));
+  g_assert_cmpint (report->n_entries, ==, N_ENTRIES);
+  g_assert_cmpuint (report->problems->len, ==, 1);
+  assert_problem (report, 0, CI_AUDIT_ALTERED, 20, "Entry 20 was altered");
+}
+
+static void
+test_tamper_edit_last (Fixture       *fx,
+                       gconstpointer  data)
+{
+  g_autoptr(CiAuditReport) report = NULL;
+
+  append_entries (fx, N_ENTRIES);
+  raw_exec (fx, "UPDATE audit SET reason = 'nothing happened' WHERE seq = 50;"
+                "UPDATE audit SET details = '{\"x\":1}' WHERE seq = 1;");
+  report = verify (fx, NULL);
+  g_assert_cmpuint (report->problems->len, ==, 2);
+  assert_problem (report, 0, CI_AUDIT_ALTERED, 1, "Entry 1 was altered");
+  assert_problem (report, 1, CI_AUDIT_ALTERED, 50, "Entry 50 was altered");
+}
+
+static void
+test_tamper_delete (Fixture       *fx,
+                    gconstpointer  data)
+{
+  g_autoptr(CiAuditReport) report = NULL;
+
+  append_entries (fx, N_ENTRIES);
+  raw_exec (fx, "DELETE FROM audit WHERE seq = 20");
+  report = verify (fx, NULL);
+  g_assert_cmpint (report->n_entries, ==, N_ENTRIES - 1);
+  g_assert_cmpuint (report->problems->len, ==, 1);
+  /* reported at the entry after the gap, naming the missing one */
+  assert_problem (report, 0, CI_AUDIT_DELETED, 21, "Entry 20 was deleted");
+  g_assert_nonnull (strstr (problem (report, 0)->message, "deleted"));
+}
+
+static void
+test_tamper_delete_range (Fixture       *fx,
+                          gconstpointer  data)
+{
+  g_autoptr(CiAuditReport) report = NULL;
+
+  append_entries (fx, N_ENTRIES);
+  raw_exec (fx, "DELETE FROM audit WHERE seq BETWEEN 20 AND 24");
+  report = verify (fx, NULL);
+  g_assert_cmpuint (report->problems->len, ==, 1);
+  assert_problem (report, 0, CI_AUDIT_DELETED, 25, "Entries 20 to 24 were deleted");
+}
+
+static void
+test_tamper_delete_renumber (Fixture       *fx,
+                             gconstpointer  data)
+{
+  g_autoptr(CiAuditReport) report = NULL;
+
+  append_entries (fx, N_ENTRIES);
+  raw_exec (fx, "DELETE FROM audit WHERE seq = 20;"
+                "UPDATE audit SET seq = seq + 1000000 WHERE seq > 20;"
+                "UPDATE audit SET seq = seq - 1000001 WHERE seq > 1000000;");
+  report = verify (fx, NULL);
+  g_assert_cmpint (report->n_entries, ==, N_ENTRIES - 1);
+  g_assert_cmpint (report->head_seq, ==, N_ENTRIES - 1);
+  g_assert_cmpuint (report->problems->len, ==, 1);
+  assert_problem (report, 0, CI_AUDIT_DELETED, 20, "An entry before entry 20 was deleted");
+}
+
+static void
+test_tamper_renumber (Fixture       *fx,
+                      gconstpointer  data)
+{
+  g_autoptr(CiAuditReport) report = NULL;
+
+  append_entries (fx, N_ENTRIES);
+  raw_exec (fx, "UPDATE audit SET seq = seq + 1000000 WHERE seq >= 20;"
+                "UPDATE audit SET seq = seq - 1000000 + 5 WHERE seq >= 1000000;");
+  report = verify (fx, NULL);
+  g_assert_cmpint (report->n_entries, ==, N_ENTRIES);
+  g_assert_cmpuint (report->problems->len, ==, 1);
+  assert_problem (report, 0, CI_AUDIT_RENUMBERED, 25, "jump from 19 to 25");
+}
+
+/* Makes room for a row at seq 20 by moving 20… up by one. */
+static void
+shift_up_from_20 (Fixture *fx)
+{
+  raw_exec (fx, "UPDATE audit SET seq = seq + 1000000 WHERE seq >= 20;"
+                "UPDATE audit SET seq = seq - 1000000 + 1 WHERE seq >= 1000000;");
+}
+
+static CiAuditEntry *
+forged_entry (Fixture *fx)
+{
+  CiAuditEntry *e = ci_audit_entry_new ();
+
+  e->seq = 20;
+  e->time_us = g_get_real_time ();
+  e->desk = g_strdup ("desk-1");
+  e->operator_login = g_strdup ("mallory");
+  e->action = g_strdup ("card.issue");
+  e->subject_type = g_strdup ("employee");
+  e->subject_id = g_strdup ("E-666");
+  e->reason = g_strdup ("");
+  e->details = g_strdup ("{}");
+  return e;
+}
+
+static void
+test_tamper_insert_garbage (Fixture       *fx,
+                            gconstpointer  data)
+{
+  g_autoptr(CiAuditReport) report = NULL;
+  g_autoptr(CiAuditEntry) forged = forged_entry (fx);
+  g_autoptr(CiAuditEntry) e19 = NULL;
+
+  append_entries (fx, N_ENTRIES);
+  e19 = read_entry (fx, 19);
+  memset (forged->hash, 0xab, CI_AUDIT_HASH_LEN);
+  memcpy (forged->prev_hash, e19->hash, CI_AUDIT_HASH_LEN);
+  shift_up_from_20 (fx);
+  raw_insert_entry (fx, forged);
+
+  report = verify (fx, NULL);
+  g_assert_cmpint (report->n_entries, ==, N_ENTRIES + 1);
+  g_assert_cmpuint (report->problems->len, ==, 1);
+  assert_problem (report, 0, CI_AUDIT_INSERTED, 20, "Entry 20 was inserted");
+}
+
+static void
+test_tamper_insert_garbage_link (Fixture       *fx,
+                                 gconstpointer  data)
+{
+  g_autoptr(CiAuditReport) report = NULL;
+  g_autoptr(CiAuditEntry) forged = forged_entry (fx);
+
+  /* garbage hash and garbage link */
+  append_entries (fx, N_ENTRIES);
+  memset (forged->hash, 0xab, CI_AUDIT_HASH_LEN);
+  memset (forged->prev_hash, 0xcd, CI_AUDIT_HASH_LEN);
+  shift_up_from_20 (fx);
+  raw_insert_entry (fx, forged);
+
+  report = verify (fx, NULL);
+  g_assert_cmpuint (report->problems->len, ==, 1);
+  assert_problem (report, 0, CI_AUDIT_INSERTED, 20, "Entry 20 was inserted");
+}
+
+static void
+test_tamper_insert_computed (Fixture       *fx,
+                             gconstpointer  data)
+{
+  g_autoptr(CiAuditReport) report = NULL;
+  g_autoptr(CiAuditEntry) forged = forged_entry (fx);
+  g_autoptr(CiAuditEntry) e19 = NULL;
+  g_autoptr(GByteArray) scratch = g_byte_array_new ();
+
+  append_entries (fx, N_ENTRIES);
+  e19 = read_entry (fx, 19);
+  memcpy (forged->prev_hash, e19->hash, CI_AUDIT_HASH_LEN);
+  ci_audit_entry_compute_hash (forged, scratch, forged->hash);
+  shift_up_from_20 (fx);
+  raw_insert_entry (fx, forged);
+
+  report = verify (fx, NULL);
+  g_assert_cmpint (report->n_entries, ==, N_ENTRIES + 1);
+  g_assert_cmpuint (report->problems->len, ==, 1);
+  assert_problem (report, 0, CI_AUDIT_INSERTED, 20, "Entry 20 was inserted");
+  g_assert_nonnull (strstr (problem (report, 0)->message, "straight after entry 19"));
+}
+
+static void
+test_tamper_reorder (Fixture       *fx,
+                     gconstpointer  data)
+{
+  g_autoptr(CiAuditReport) report = NULL;
+
+  append_entries (fx, N_ENTRIES);
+  raw_exec (fx, "UPDATE audit SET seq = 1000020 WHERE seq = 20;"
+                "UPDATE audit SET seq = 20 WHERE seq = 21;"
+                "UPDATE audit SET seq = 21 WHERE seq = 1000020;");
+  report = verify (fx, NULL);
+  g_assert_cmpint (report->n_entries, ==, N_ENTRIES);
+  /* Entries 20 and 21 swapped places; nothing else moved. */
+  g_assert_cmpuint (report->problems->len, ==, 2);
+  assert_problem (report, 0, CI_AUDIT_MOVED, 20, "Entry 20 is out of order");
+  assert_problem (report, 1, CI_AUDIT_MOVED, 21, "Entry 21 is out of order");
+}
+
+static void
+test_tamper_move_far (Fixture       *fx,
+                      gconstpointer  data)
+{
+  g_autoptr(CiAuditReport) report = NULL;
+  gboolean named = FALSE;
+
+  /* Entry 10 taken out and put back between 40 and 41. */
+  append_entries (fx, N_ENTRIES);
+  raw_exec (fx, "UPDATE audit SET seq = 1000000 WHERE seq = 10;"
+                "UPDATE audit SET seq = seq - 1 WHERE seq BETWEEN 11 AND 40;"
+                "UPDATE audit SET seq = 40 WHERE seq = 1000000;");
+  report = verify (fx, NULL);
+  g_assert_cmpint (report->n_entries, ==, N_ENTRIES);
+  g_assert_cmpuint (report->problems->len, >=, 1);
+  for (guint i = 0; i < report->problems->len; i++)
+    {
+      const CiAuditProblem *p = problem (report, i);
+
+      g_assert_cmpint (p->kind, ==, CI_AUDIT_MOVED);
+      named |= p->seq == 40;
+    }
+  g_assert_true (named);
+}
+
+/* ---- signed checkpoints --------------------------------------------------------- */
+
+static void
+test_checkpoints (Fixture       *fx,
+                  gconstpointer  data)
+{
+  g_autoptr(CiAuditReport) report = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GBytes) public_key = ci_key_store_get_public_key (fx->keys, CI_KEY_AUDIT);
+  g_autofree char *key_id = ci_key_store_dup_key_id (fx->keys, CI_KEY_AUDIT);
+  g_autoptr(GError) error = NULL;
+
+  ci_audit_log_set_checkpoint_interval (fx->log, 10);
+  append_entries (fx, 45);
+  list = checkpoints (fx);
+  g_assert_cmpuint (list->len, ==, 4);
+  for (guint i = 0; i < list->len; i++)
+    {
+      const CiAuditCheckpoint *c = list->pdata[i];
+      g_autoptr(CiAuditEntry) head = read_entry (fx, c->seq);
+      g_autoptr(GBytes) payload = ci_audit_checkpoint_encode (c);
+
+      g_assert_cmpint (c->seq, ==, 10 * (i + 1));
+      g_assert_cmpmem (c->head_hash, CI_AUDIT_HASH_LEN, head->hash, CI_AUDIT_HASH_LEN);
+      g_assert_cmpstr (c->desk, ==, "desk-1");
+      g_assert_cmpstr (c->key_id, ==, key_id);
+      g_assert_true (ci_keys_verify_signature (public_key, g_bytes_get_data (payload, NULL),
+                                               g_bytes_get_size (payload), c->signature,
+                                               &error));
+      g_assert_no_error (error);
+    }
+
+  report = verify (fx, NULL);
+  g_assert_true (ci_audit_report_is_intact (report));
+  g_assert_cmpuint (report->n_checkpoints, ==, 4);
+  g_assert_cmpint (report->signed_seq, ==, 40);
+  g_clear_pointer (&report, ci_audit_report_free);
+
+  /* an explicit checkpoint (at shutdown) covers the rest; a second one is a no-op */
+  g_assert_true (ci_audit_log_checkpoint (fx->log, &error));
+  g_assert_true (ci_audit_log_checkpoint (fx->log, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&list, g_ptr_array_unref);
+  list = checkpoints (fx);
+  g_assert_cmpuint (list->len, ==, 5);
+  g_assert_cmpint (((CiAuditCheckpoint *) list->pdata[4])->seq, ==, 45);
+  report = verify (fx, public_key);
+  g_assert_true (ci_audit_report_is_intact (report));
+  g_assert_cmpint (report->signed_seq, ==, 45);
+}
+
+static void
+test_checkpoint_truncated (Fixture       *fx,
+                           gconstpointer  data)
+{
+  g_autoptr(CiAuditReport) report = NULL;
+
+  ci_audit_log_set_checkpoint_interval (fx->log, 10);
+  append_entries (fx, N_ENTRIES);
+  raw_exec (fx, "DELETE FROM audit WHERE seq > 47");
+  report = verify (fx, NULL);
+  g_assert_cmpint (report->n_entries, ==, 47);
+  g_assert_cmpint (report->head_seq, ==, 47);
+  g_assert_cmpuint (report->n_checkpoints, ==, 5);
+  g_assert_cmpint (report->signed_seq, ==, 40);
+  g_assert_cmpuint (report->problems->len, ==, 1);
+  assert_problem (report, 0, CI_AUDIT_TRUNCATED, 50, "Entries 48 to 50 were removed");
+}
+
+static void
+test_checkpoint_truncated_and_continued (Fixture       *fx,
+                                         gconstpointer  data)
+{
+  g_autoptr(CiAuditReport) report = NULL;
+  g_autoptr(CiAuditLog) other = NULL;
+
+  /* The tail is cut off and the chain carried on from there by a desk
+   * without the key: the chain itself is consistent again. */
+  ci_audit_log_set_checkpoint_interval (fx->log, 10);
+  append_entries (fx, N_ENTRIES);
+  raw_exec (fx, "DELETE FROM audit WHERE seq > 45");
+  other = ci_audit_log_new (fx->store, "desk-1");
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(CiAuditEntry) e = ci_audit_entry_new ();
+      e->action = g_strdup ("employee.view");
+      g_assert_true (ci_audit_log_append (other, e, NULL));
+    }
+  report = verify (fx, NULL);
+  g_assert_cmpint (report->head_seq, ==, 48);
+  g_assert_cmpuint (report->problems->len, ==, 1);
+  assert_problem (report, 0, CI_AUDIT_TRUNCATED, 50, "Entries 49 to 50");
+}
+
+/* Edits entry 15 and recomputes every hash after it, as someone who knows
+ * the format would: the chain is consistent, the signatures are not. */
+static void
+test_checkpoint_rewritten (Fixture       *fx,
+                           gconstpointer  data)
+{
+  g_autoptr(CiAuditReport) report = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  g_autoptr(GByteArray) scratch = g_byte_array_new ();
+  sqlite3 *db = NULL;
+
+  ci_audit_log_set_checkpoint_interval (fx->log, 10);
+  append_entries (fx, N_ENTRIES);
+  entries = read_entries (fx, NULL);
+  g_assert_cmpint (sqlite3_open (fx->db_path, &db), ==, SQLITE_OK);
+  for (guint i = 14; i < entries->len; i++)
+    {
+      CiAuditEntry *e = entries->pdata[i];
+
+      if (e->seq == 15)
+        {
+          g_free (e->operator_login);
+          e->operator_login = g_strdup ("mallory");
+        }
+      memcpy (e->prev_hash, ((CiAuditEntry *) entries->pdata[i - 1])->hash, CI_AUDIT_HASH_LEN);
+      ci_audit_entry_compute_hash (e, scratch, e->hash);
+      raw_update_hashes (db, e);
+    }
+  sqlite3_close (db);
+
+  report = verify (fx, NULL);
+  g_assert_cmpint (report->n_entries, ==, N_ENTRIES);
+  g_assert_cmpuint (report->n_checkpoints, ==, 5);
+  /* only the checkpoint at 10 still holds */
+  g_assert_cmpint (report->signed_seq, ==, 10);
+  g_assert_cmpuint (report->problems->len, ==, 4);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *needle = g_strdup_printf ("Entry %u differs", 20 + 10 * i);
+      assert_problem (report, i, CI_AUDIT_CHECKPOINT, 20 + 10 * i, needle);
+    }
+}
+
+static void
+test_checkpoint_other_key (Fixture       *fx,
+                           gconstpointer  data)
+{
+  g_autoptr(CiAuditReport) report = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *other_path = g_build_filename (fx->dir, "other.cikeys", NULL);
+  CiKeyStore *other = ci_key_store_create (other_path, "another long passphrase", &error);
+  g_autoptr(GBytes) other_key = NULL;
+
+  g_assert_no_error (error);
+  other_key = ci_key_store_get_public_key (other, CI_KEY_AUDIT);
+  g_assert_finalize_object (other);
+
+  ci_audit_log_set_checkpoint_interval (fx->log, 10);
+  append_entries (fx, 30);
+  report = verify (fx, other_key);
+  g_assert_cmpuint (report->n_checkpoints, ==, 0);
+  g_assert_cmpint (report->signed_seq, ==, 0);
+  g_assert_cmpuint (report->problems->len, ==, 3);
+  for (guint i = 0; i < 3; i++)
+    assert_problem (report, i, CI_AUDIT_CHECKPOINT, 10 * (i + 1), "no valid signature");
+}
+
+static void
+test_checkpoint_forged_signature (Fixture       *fx,
+                                  gconstpointer  data)
+{
+  g_autoptr(CiAuditReport) report = NULL;
+
+  ci_audit_log_set_checkpoint_interval (fx->log, 10);
+  append_entries (fx, 20);
+  /* the checkpoint is moved to claim a different head */
+  raw_exec (fx, "UPDATE audit_checkpoint SET seq = 15 WHERE seq = 10;"
+                "UPDATE audit_checkpoint SET signature = x'3006020101020101' WHERE seq = 20;");
+  report = verify (fx, NULL);
+  g_assert_cmpuint (report->problems->len, ==, 2);
+  assert_problem (report, 0, CI_AUDIT_CHECKPOINT, 15, "no valid signature");
+  assert_problem (report, 1, CI_AUDIT_CHECKPOINT, 20, "no valid signature");
+  g_assert_cmpint (report->signed_seq, ==, 0);
+}
+
+static void
+test_checkpoint_locked (Fixture       *fx,
+                        gconstpointer  data)
+{
+  g_autoptr(CiAuditReport) report = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ci_audit_log_set_checkpoint_interval (fx->log, 10);
+  ci_key_store_lock (fx->keys);
+  g_assert_false (ci_key_store_is_unlocked (fx->keys));
+  append_entries (fx, 25);
+  list = checkpoints (fx);
+  g_assert_cmpuint (list->len, ==, 0);
+  report = verify (fx, NULL);
+  g_assert_true (ci_audit_report_is_intact (report));
+  g_assert_cmpint (report->n_entries, ==, 25);
+  g_assert_cmpuint (report->n_checkpoints, ==, 0);
+  g_assert_cmpint (report->signed_seq, ==, 0);
+  g_clear_pointer (&report, ci_audit_report_free);
+
+  /* An explicit checkpoint needs the key. */
+  g_assert_false (ci_audit_log_checkpoint (fx->log, &error));
+  g_assert_error (error, CI_KEYS_ERROR, CI_KEYS_ERROR_LOCKED);
+  g_clear_error (&error);
+
+  /* Once unlocked, the overdue checkpoint is signed at the next entry and covers everything. */
+  g_assert_true (ci_key_store_unlock (fx->keys, PASSPHRASE, &error));
+  g_assert_no_error (error);
+  append_one (fx, "anna", 26);
+  g_clear_pointer (&list, g_ptr_array_unref);
+  list = checkpoints (fx);
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_cmpint (((CiAuditCheckpoint *) list->pdata[0])->seq, ==, 26);
+  report = verify (fx, NULL);
+  g_assert_true (ci_audit_report_is_intact (report));
+  g_assert_cmpint (report->signed_seq, ==, 26);
+}
+
+static void
+test_no_key_store (Fixture       *fx,
+                   gconstpointer  data)
+{
+  g_autoptr(CiAuditLog) bare = ci_audit_log_new (fx->store, "desk-2");
+  g_autoptr(CiAuditReport) report = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GError) error = NULL;
+
+  ci_audit_log_set_checkpoint_interval (bare, 1);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(CiAuditEntry) e = ci_audit_entry_new ();
+      e->action = g_strdup ("employee.view");
+      g_assert_true (ci_audit_log_append (bare, e, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (e->desk, ==, "desk-2");
+    }
+  list = checkpoints (fx);
+  g_assert_cmpuint (list->len, ==, 0);
+  g_assert_false (ci_audit_log_checkpoint (bare, &error));
+  g_assert_error (error, CI_AUDIT_ERROR, CI_AUDIT_ERROR_FAILED);
+  report = ci_audit_log_verify (bare, NULL, NULL);
+  g_assert_true (ci_audit_report_is_intact (report));
+  g_assert_cmpint (report->n_entries, ==, 3);
+}
+
+/* ---- transactions ------------------------------------------------------------------ */
+
+static void
+test_append_rollback (Fixture       *fx,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CiAuditEntry) e = ci_audit_entry_new ();
+  g_autoptr(CiAuditReport) report = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
+  gint64 seq = -1;
+  guint8 head[CI_AUDIT_HASH_LEN];
+
+  append_entries (fx, 5);
+  g_assert_true (ci_store_begin (fx->store, &error));
+  g_assert_no_error (error);
+  e->action = g_strdup ("employee.enroll");
+  e->operator_login = g_strdup ("anna");
+  g_assert_true (ci_audit_log_append_in_transaction (fx->log, e, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (e->seq, ==, 6);
+  ci_store_rollback (fx->store);
+
+  g_assert_true (ci_store_audit_head (fx->store, &seq, head, &error));
+  g_assert_cmpint (seq, ==, 5);
+  entries = read_entries (fx, NULL);
+  g_assert_cmpuint (entries->len, ==, 5);
+
+  /* the next entry takes the place the rolled-back one would have had */
+  append_one (fx, "bert", 6);
+  report = verify (fx, NULL);
+  g_assert_true (ci_audit_report_is_intact (report));
+  g_assert_cmpint (report->n_entries, ==, 6);
+  g_assert_cmpint (report->head_seq, ==, 6);
+}
+
+static void
+test_append_commit (Fixture       *fx,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CiAuditEntry) e = ci_audit_entry_new ();
+  g_autoptr(CiEmployee) emp = ci_employee_new ();
+  g_autoptr(CiAuditEntry) stored = NULL;
+
+  /* a change and its entry, committed together */
+  ci_employee_set_number (emp, "E-1");
+  ci_employee_set_given_name (emp, "Anna");
+  ci_employee_set_family_name (emp, "Müller");
+  ci_employee_set_valid_from (emp, "2026-01-01");
+  ci_employee_set_valid_until (emp, "2026-12-31");
+  g_assert_true (ci_store_begin (fx->store, &error));
+  g_assert_true (ci_store_employee_insert (fx->store, emp, &error));
+  e->action = g_strdup ("employee.enroll");
+  e->subject_type = g_strdup ("employee");
+  e->subject_id = g_strdup ("E-1");
+  g_assert_true (ci_audit_log_append_in_transaction (fx->log, e, &error));
+  g_assert_true (ci_store_commit (fx->store, &error));
+  g_assert_no_error (error);
+  ci_audit_log_committed (fx->log, e);
+
+  stored = read_entry (fx, 1);
+  g_assert_cmpstr (stored->action, ==, "employee.enroll");
+  /* missing texts are stored, and hashed, as "" */
+  g_assert_cmpstr (stored->operator_login, ==, "");
+  g_assert_cmpstr (stored->reason, ==, "");
+  g_assert_cmpstr (stored->details, ==, "");
+  g_assert_cmpmem (stored->hash, CI_AUDIT_HASH_LEN, e->hash, CI_AUDIT_HASH_LEN);
+  g_assert_cmpint (ci_store_employee_count (fx->store, NULL), ==, 1);
+}
+
+/* ---- export ------------------------------------------------------------------------ */
+
+static char **
+export_lines (Fixture             *fx,
+              const CiAuditFilter *filter,
+              guint               *n_lines)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autofree char *text = NULL;
+  char **lines;
+  gsize len;
+
+  g_assert_true (ci_audit_log_export (fx->log, filter, out, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_close (out, NULL, &error));
+  len = g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (out));
+  text = len ? g_strndup (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (out)), len)
+             : g_strdup ("");
+  g_assert_true (g_utf8_validate (text, -1, NULL));
+  /* JSON Lines: every line, the last included, ends with a newline */
+  g_assert_true (len == 0 || text[len - 1] == '\n');
+  if (len)
+    text[len - 1] = '\0';
+  lines = len ? g_strsplit (text, "\n", -1) : g_new0 (char *, 1);
+  *n_lines = g_strv_length (lines);
+  return lines;
+}
+
+static void
+assert_json_line (const char *line,
+                  gint64      seq)
+{
+  g_autofree char *prefix = g_strdup_printf ("{\"seq\":%" G_GINT64_FORMAT ",", seq);
+
+  if (!g_str_has_prefix (line, prefix) || !g_str_has_suffix (line, "}"))
+    g_error ("not a JSON object for entry %" G_GINT64_FORMAT ": %s", seq, line);
+  for (const char *p = line; *p; p++)
+    g_assert_cmpint ((guchar) *p, >=, 0x20);
+  g_assert_nonnull (strstr (line, "\"details\":{}"));
+  g_assert_nonnull (strstr (line, "\"desk\":\"desk-1\""));
+}
+
+static void
+test_export (Fixture       *fx,
+             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CiAuditEntry) e = ci_audit_entry_new ();
+  g_auto(GStrv) lines = NULL;
+  guint n = 0;
+
+  append_entries (fx, 9);
+  e->action = g_strdup ("card.block");
+  e->operator_login = g_strdup ("anna");
+  e->outcome = CI_OUTCOME_REFUSED;
+  e->reason = g_strdup ("she said \"no\"\nand left \\ quickly");
+  e->details = g_strdup ("{}");
+  g_assert_true (ci_audit_log_append (fx->log, e, &error));
+  g_assert_no_error (error);
+
+  lines = export_lines (fx, NULL, &n);
+  g_assert_cmpuint (n, ==, 10);
+  for (guint i = 0; i < n; i++)
+    assert_json_line (lines[i], i + 1);
+  g_assert_nonnull (strstr (lines[9], "\"reason\":\"she said \\\"no\\\"\\u000aand left \\\\ "
+                                      "quickly\""));
+  g_assert_nonnull (strstr (lines[9], "\"outcome\":\"refused\""));
+  g_assert_nonnull (strstr (lines[9], "\"operator\":\"anna\""));
+  g_assert_nonnull (strstr (lines[0], "\"outcome\":\"ok\""));
+  g_assert_nonnull (strstr (lines[0], "\"reason\":\"\""));
+  {
+    g_autoptr(CiAuditEntry) stored = read_entry (fx, 10);
+    g_autofree char *hash = NULL;
+    GString *hex = g_string_new ("\"hash\":\"");
+
+    for (guint i = 0; i < CI_AUDIT_HASH_LEN; i++)
+      g_string_append_printf (hex, "%02x", stored->hash[i]);
+    g_string_append_c (hex, '"');
+    hash = g_string_free (hex, FALSE);
+    g_assert_nonnull (strstr (lines[9], hash));
+  }
+}
+
+static void
+test_export_filter (Fixture       *fx,
+                    gconstpointer  data)
+{
+  CiAuditFilter by_operator = { .operator_login = "anna" };
+  CiAuditFilter by_action = { .action_prefix = "card." };
+  CiAuditFilter windowed = { .after_seq = 10, .limit = 5 };
+  CiAuditFilter nobody = { .operator_login = "nobody" };
+  guint n = 0;
+
+  append_entries (fx, 30);
+  {
+    g_auto(GStrv) lines = export_lines (fx, &by_operator, &n);
+    /* operators take turns: bert, carla, anna, bert, … so anna wrote 3, 6, … 30 */
+    g_assert_cmpuint (n, ==, 10);
+    for (guint i = 0; i < n; i++)
+      {
+        assert_json_line (lines[i], 3 * (i + 1));
+        g_assert_nonnull (strstr (lines[i], "\"operator\":\"anna\""));
+      }
+  }
+  {
+    g_auto(GStrv) lines = export_lines (fx, &by_action, &n);
+    g_assert_cmpuint (n, ==, 15);
+    for (guint i = 0; i < n; i++)
+      g_assert_nonnull (strstr (lines[i], "\"action\":\"card.issue\""));
+  }
+  {
+    g_auto(GStrv) lines = export_lines (fx, &windowed, &n);
+    g_assert_cmpuint (n, ==, 5);
+    assert_json_line (lines[0], 11);
+    assert_json_line (lines[4], 15);
+  }
+  {
+    g_auto(GStrv) lines = export_lines (fx, &nobody, &n);
+    g_assert_cmpuint (n, ==, 0);
+  }
+}
+
+static void
+test_export_large (Fixture       *fx,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *details = NULL;
+  GString *big = g_string_new ("{\"note\":\"");
+  guint n = 0;
+
+  /* over 64 KiB of output, so the export flushes in several pieces */
+  for (guint i = 0; i < 4000; i++)
+    g_string_append_c (big, 'x');
+  g_string_append (big, "\"}");
+  details = g_string_free (big, FALSE);
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autoptr(CiAuditEntry) e = ci_audit_entry_new ();
+      e->action = g_strdup ("employee.import");
+      e->details = g_strdup (details);
+      g_assert_true (ci_audit_log_append (fx->log, e, &error));
+      g_assert_no_error (error);
+    }
+  lines = export_lines (fx, NULL, &n);
+  g_assert_cmpuint (n, ==, 40);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *prefix = g_strdup_printf ("{\"seq\":%u,", i + 1);
+      g_assert_true (g_str_has_prefix (lines[i], prefix));
+      g_assert_true (g_str_has_suffix (lines[i], "}"));
+      g_assert_nonnull (strstr (lines[i], details));
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/audit/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+
+  ADD ("chain/intact", test_intact);
+  ADD ("chain/empty", test_empty);
+  ADD ("chain/hash-covers-fields", test_hash_covers_fields);
+  ADD ("tamper/edit", test_tamper_edit);
+  ADD ("tamper/edit-first-and-last", test_tamper_edit_last);
+  ADD ("tamper/delete", test_tamper_delete);
+  ADD ("tamper/delete-range", test_tamper_delete_range);
+  ADD ("tamper/delete-renumber", test_tamper_delete_renumber);
+  ADD ("tamper/renumber", test_tamper_renumber);
+  ADD ("tamper/insert-garbage-hash", test_tamper_insert_garbage);
+  ADD ("tamper/insert-garbage-link", test_tamper_insert_garbage_link);
+  ADD ("tamper/insert-computed-hash", test_tamper_insert_computed);
+  ADD ("tamper/reorder", test_tamper_reorder);
+  ADD ("tamper/move-far", test_tamper_move_far);
+  ADD ("checkpoint/signed", test_checkpoints);
+  ADD ("checkpoint/truncated", test_checkpoint_truncated);
+  ADD ("checkpoint/truncated-and-continued", test_checkpoint_truncated_and_continued);
+  ADD ("checkpoint/rewritten-chain", test_checkpoint_rewritten);
+  ADD ("checkpoint/other-key", test_checkpoint_other_key);
+  ADD ("checkpoint/forged-signature", test_checkpoint_forged_signature);
+  ADD ("checkpoint/locked", test_checkpoint_locked);
+  ADD ("checkpoint/no-key-store", test_no_key_store);
+  ADD ("transaction/rollback", test_append_rollback);
+  ADD ("transaction/commit", test_append_commit);
+  ADD ("export/json-lines", test_export);
+  ADD ("export/filter", test_export_filter);
+  ADD ("export/large", test_export_large);
+
+#undef ADD
+
+  return g_test_run ();
+}
