@@ -239,7 +239,9 @@ parse_time (const char *text,
   guint h, m;
   char tail;
 
-  if (strlen (text) != 5 || sscanf (text, "%2u:%2u%c", &h, &m, &tail) != 2)
+  if (strlen (text) != 5 || !g_ascii_isdigit (text[0]) || !g_ascii_isdigit (text[1])
+      || text[2] != ':' || !g_ascii_isdigit (text[3]) || !g_ascii_isdigit (text[4])
+      || sscanf (text, "%2u:%2u%c", &h, &m, &tail) != 2)
     return FALSE;
   if (m > 59 || h > 24 || (h == 24 && m != 0))
     return FALSE;

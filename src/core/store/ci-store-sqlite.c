@@ -243,7 +243,8 @@ static const char schema_v1[] =
   "  signature BLOB NOT NULL);";
 
 /* v2: accent- and case-insensitive name search keys with indexes (filled for the
- * rows v1 holds), per-operator audit index, and the configurable role matrix. */
+ * rows v1 holds), per-operator audit index, the configurable role matrix, and
+ * card history written by triggers so it can never disagree with the card. */
 static const char schema_v2[] =
   "ALTER TABLE employee ADD COLUMN given_key TEXT NOT NULL DEFAULT '';"
   "ALTER TABLE employee ADD COLUMN family_key TEXT NOT NULL DEFAULT '';"
@@ -254,6 +255,13 @@ static const char schema_v2[] =
   "CREATE INDEX card_employee ON card(employee_id);"
   "CREATE INDEX grant_zone ON zone_grant(zone_id);"
   "CREATE INDEX audit_operator ON audit(operator, seq);"
+  "CREATE TRIGGER card_created AFTER INSERT ON card BEGIN"
+  "  INSERT INTO card_transition (serial, from_state, to_state, at, reason)"
+  "  VALUES (NEW.serial, NULL, NEW.state, NEW.state_changed_at, NEW.reason); END;"
+  "CREATE TRIGGER card_state_changed AFTER UPDATE OF state ON card"
+  "  WHEN OLD.state IS NOT NEW.state BEGIN"
+  "  INSERT INTO card_transition (serial, from_state, to_state, at, reason)"
+  "  VALUES (NEW.serial, OLD.state, NEW.state, NEW.state_changed_at, NEW.reason); END;"
   "CREATE TABLE role_permission ("
   "  role INTEGER NOT NULL,"
   "  action TEXT NOT NULL,"
@@ -294,6 +302,8 @@ migrate (CiStoreSqlite  *self,
 {
   int current = user_version (self);
 
+  if (current < 0)
+    return set_error (self, sqlite3_errcode (self->db), error);
   if (current > CI_STORE_SQLITE_SCHEMA_VERSION)
     {
       g_set_error (error, CI_STORE_ERROR, CI_STORE_ERROR_SCHEMA,
@@ -518,7 +528,7 @@ sqlite_employee_insert (CiStore     *store,
   bind_employee (s, employee);
   rc = sqlite3_step (s);
   sqlite3_reset (s);
-  if ((rc & 0xff) == SQLITE_CONSTRAINT)
+  if (rc == SQLITE_CONSTRAINT_UNIQUE)
     {
       g_set_error (error, CI_STORE_ERROR, CI_STORE_ERROR_EXISTS,
                    "Employee number %s is already taken", ci_employee_get_number (employee));
@@ -552,7 +562,7 @@ sqlite_employee_update (CiStore     *store,
   sqlite3_bind_int64 (s, 15, ci_employee_get_version (employee));
   rc = sqlite3_step (s);
   sqlite3_reset (s);
-  if ((rc & 0xff) == SQLITE_CONSTRAINT)
+  if (rc == SQLITE_CONSTRAINT_UNIQUE)
     {
       g_set_error (error, CI_STORE_ERROR, CI_STORE_ERROR_EXISTS,
                    "Employee number %s is already taken", ci_employee_get_number (employee));
@@ -1147,26 +1157,6 @@ card_from_row (sqlite3_stmt *s)
   return c;
 }
 
-static gboolean
-record_transition (CiStoreSqlite  *self,
-                   CiCard         *card,
-                   int             from,
-                   GError        **error)
-{
-  sqlite3_stmt *s = stmt (self, "INSERT INTO card_transition (serial, from_state, to_state, at, "
-                                "reason) VALUES (?, ?, ?, ?, ?)", error);
-
-  if (s == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (s, 1, ci_card_get_serial (card));
-  if (from >= 0)
-    sqlite3_bind_int (s, 2, from);
-  sqlite3_bind_int (s, 3, ci_card_get_state (card));
-  sqlite3_bind_int64 (s, 4, ci_card_get_state_changed_at (card));
-  bind_text (s, 5, ci_card_get_reason (card));
-  return step_done (self, s, error);
-}
-
 /* The serial comes from AUTOINCREMENT, which never hands out a number twice,
  * even after the newest card row is deleted. */
 static gboolean
@@ -1204,7 +1194,7 @@ sqlite_card_insert (CiStore  *store,
     return set_error (self, rc, error);
   ci_card_set_created_at (card, now);
   ci_card_set_state_changed_at (card, now);
-  return record_transition (self, card, -1, error);
+  return TRUE;
 }
 
 static CiCard *
@@ -1279,7 +1269,7 @@ sqlite_card_set_state (CiStore      *store,
       return FALSE;
     }
   ci_card_set_state_changed_at (card, now);
-  return record_transition (self, card, from, error);
+  return TRUE;
 }
 
 /* ─── operators and the role matrix ─────────────────────────────────────── */
