@@ -14,7 +14,7 @@ cli="$PWD/_build/src/cli/cardissue-cli"
 demo="$PWD/demo"
 mkdir -p "$demo"
 args=(--database "$demo/cardissue.db" --keystore "$demo/keys.cikeys" --desk demo-desk)
-[[ -f $demo/cardissue.db ]] || "$cli" "${args[@]}" setup demo
+[[ -f $demo/cardissue.db ]] || "$cli" "${args[@]}" demo
 
 export CARDISSUE_OPERATOR=hr CARDISSUE_PASSWORD=demo-password
 echo

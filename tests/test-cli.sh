@@ -32,11 +32,11 @@ expect 2 "unknown command is a usage error" -- c employee fly
 expect 3 "no operator: refused" -- c employee list
 
 CARDISSUE_PASSWORD=admin-password-1 CARDISSUE_KEYSTORE_PASSPHRASE=keystore-passphrase-1 \
-  expect 0 "init creates key store and admin" -- c setup init --admin root --name "Root Admin"
+  expect 0 "init creates key store and admin" -- c init --admin root --name "Root Admin"
 [[ $(stat -c %a "$dir/data/cardissue/keys.cikeys") == 600 ]] && ok "key store is private" \
   || not_ok "key store is private"
 CARDISSUE_PASSWORD=admin-password-1 CARDISSUE_KEYSTORE_PASSPHRASE=keystore-passphrase-1 \
-  expect 2 "init twice is refused" -- c setup init --admin root
+  expect 2 "init twice is refused" -- c init --admin root
 
 export CARDISSUE_OPERATOR=root CARDISSUE_PASSWORD=admin-password-1
 CARDISSUE_NEW_PASSWORD=hr-password-123 expect 0 "admin adds HR" -- \

@@ -382,8 +382,8 @@ role_set (CiCli *cli,
 }
 
 const CiCliCommand ci_cli_admin_commands[] = {
-  { "setup", "init", init, NULL, "First run: key store and first administrator" },
-  { "setup", "demo", demo, NULL, "Create a demo database with sample data" },
+  { "init", NULL, init, NULL, "First run: key store and first administrator" },
+  { "demo", NULL, demo, NULL, "Create a demo database with sample data" },
   { "operator", "add", operator_add, "LOGIN", "Add an operator (asks for a password)" },
   { "operator", "list", operator_list, NULL, "List operators" },
   { "operator", "set-roles", operator_two, "LOGIN ROLES", "Change an operator's roles" },

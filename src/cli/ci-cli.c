@@ -75,6 +75,7 @@ ci_cli_usage (const char *message)
  */
 static const CiCliCommand *find_command (const char *group,
                                          const char *verb);
+static char *command_name (const CiCliCommand *cmd);
 
 gboolean
 ci_cli_parse (GOptionEntry *entries,
@@ -83,9 +84,9 @@ ci_cli_parse (GOptionEntry *entries,
 {
   g_auto(GStrv) words = g_strsplit ((*args)[0], " ", 2);
   const CiCliCommand *cmd = find_command (words[0], words[1]);
-  g_autofree char *title = g_strdup_printf ("%s %s %s", cmd->group, cmd->verb,
-                                            cmd->args ? cmd->args : "");
-  g_autoptr(GOptionContext) ctx = g_option_context_new (title);
+  g_autofree char *name = command_name (cmd);
+  /* GOption prints argv[0] (the command's name) itself, then this. */
+  g_autoptr(GOptionContext) ctx = g_option_context_new (cmd->args ? cmd->args : "");
   g_autoptr(GError) error = NULL;
 
   g_option_context_set_summary (ctx, cmd->summary);
@@ -99,8 +100,8 @@ ci_cli_parse (GOptionEntry *entries,
   if (g_strv_length (*args) - 1 != n_positional)
     {
       g_autofree char *help = g_option_context_get_help (ctx, TRUE, NULL);
-      g_printerr ("cardissue-cli: %s %s takes %u argument%s\n%s", cmd->group, cmd->verb,
-                  n_positional, n_positional == 1 ? "" : "s", help);
+      g_printerr ("cardissue-cli: %s takes %u argument%s\n%s", name, n_positional,
+                  n_positional == 1 ? "" : "s", help);
       return FALSE;
     }
   return TRUE;
@@ -284,8 +285,8 @@ print_help (void)
   for (guint t = 0; t < G_N_ELEMENTS (command_tables); t++)
     for (const CiCliCommand *c = command_tables[t]; c->group; c++)
       {
-        g_autofree char *left = g_strdup_printf ("%s %s %s", c->group, c->verb,
-                                                 c->args ? c->args : "");
+        g_autofree char *name = command_name (c);
+        g_autofree char *left = g_strdup_printf ("%s %s", name, c->args ? c->args : "");
         g_print ("  %-38s %s\n", left, c->summary);
       }
   g_print ("\nEach command takes --help. Exit codes: 0 ok, 1 failed, 2 usage, "
@@ -293,15 +294,22 @@ print_help (void)
            "tampered.\n");
 }
 
+/* A command is "GROUP VERB", or a single word when its verb is NULL. */
 static const CiCliCommand *
 find_command (const char *group,
               const char *verb)
 {
   for (guint t = 0; t < G_N_ELEMENTS (command_tables); t++)
     for (const CiCliCommand *c = command_tables[t]; c->group; c++)
-      if (g_strcmp0 (c->group, group) == 0 && g_strcmp0 (c->verb, verb) == 0)
+      if (g_strcmp0 (c->group, group) == 0 && (c->verb == NULL || g_strcmp0 (c->verb, verb) == 0))
         return c;
   return NULL;
+}
+
+static char *
+command_name (const CiCliCommand *cmd)
+{
+  return cmd->verb ? g_strdup_printf ("%s %s", cmd->group, cmd->verb) : g_strdup (cmd->group);
 }
 
 /* Global options stand before the command; returns the index of the group. */
@@ -367,7 +375,7 @@ ci_cli_run (int    argc,
       cli_clear (&cli);
       return CI_EXIT_OK;
     }
-  if (first < 0 || first + 1 >= argc || !(cmd = find_command (argv[first], argv[first + 1])))
+  if (first < 0 || !(cmd = find_command (argv[first], first + 1 < argc ? argv[first + 1] : NULL)))
     {
       cli_clear (&cli);
       return ci_cli_usage (first < 0 ? "a global option lacks its value or is unknown"
@@ -380,12 +388,13 @@ ci_cli_run (int    argc,
   if (cli.desk == NULL)
     cli.desk = g_strdup (g_get_host_name ());
 
-  /* The handler sees "GROUP VERB" as its program name, then its own words. */
+  /* The handler sees the command's name as its program name, then its own words. */
   {
-    g_auto(GStrv) args = g_new0 (char *, argc - first);
-    args[0] = g_strdup_printf ("%s %s", cmd->group, cmd->verb);
-    for (int i = first + 2; i < argc; i++)
-      args[i - first - 1] = g_strdup (argv[i]);
+    int skip = cmd->verb ? 2 : 1;
+    g_auto(GStrv) args = g_new0 (char *, argc - first - skip + 2);
+    args[0] = command_name (cmd);
+    for (int i = first + skip; i < argc; i++)
+      args[i - first - skip + 1] = g_strdup (argv[i]);
     code = cmd->handler (&cli, &args);
   }
   cli_clear (&cli);
