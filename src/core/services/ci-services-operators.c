@@ -137,12 +137,27 @@ ci_services_operator_set_password (CiServices  *self,
                         error);
 }
 
+typedef struct
+{
+  gboolean    active;
+  const char *actor_login;
+} ActiveEdit;
+
 static gboolean
 edit_active (CiOperator    *op,
              gconstpointer  data,
              GError       **error)
 {
-  ci_operator_set_active (op, *(const gboolean *) data);
+  const ActiveEdit *edit = data;
+
+  /* Checked here, after the role check, so the refusal is audited like any other. */
+  if (!edit->active && g_strcmp0 (ci_operator_get_login (op), edit->actor_login) == 0)
+    {
+      g_set_error_literal (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID,
+                           "You cannot disable your own account");
+      return FALSE;
+    }
+  ci_operator_set_active (op, edit->active);
   return TRUE;
 }
 
@@ -153,14 +168,10 @@ ci_services_operator_set_active (CiServices  *self,
                                  gboolean     active,
                                  GError     **error)
 {
-  if (active == FALSE && actor != NULL && g_strcmp0 (login, ci_operator_get_login (actor)) == 0)
-    {
-      g_set_error_literal (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID,
-                           "You cannot disable your own account");
-      return FALSE;
-    }
+  ActiveEdit edit = { active, actor ? ci_operator_get_login (actor) : NULL };
+
   return edit_operator (self, actor, active ? "operator.enable" : "operator.disable", login,
-                        edit_active, &active, NULL, error);
+                        edit_active, &edit, NULL, error);
 }
 
 static gboolean

@@ -230,18 +230,23 @@ ci_services_grant (CiServices  *self,
   _ci_call_detail (&call, "schedule", schedule_name);
   _ci_call_detail (&call, "expires", expires);
   if (!(employee = ci_store_employee_get_by_number (self->store, employee_number, error))
-      || !(zone = ci_store_zone_get_by_code (self->store, zone_code, error))
-      || (schedule_name && !(schedule = ci_store_schedule_get_by_name (self->store,
-                                                                      schedule_name, error)))
-      || !check_expiry (expires, error))
+      || !(zone = ci_store_zone_get_by_code (self->store, zone_code, error)))
     {
       _ci_call_fail (&call, error);
       return NULL;
     }
+  /* Refuse before looking at the rest: a refusal must not depend on it. */
   if (call.scope == CI_SCOPE_LIMITED && !ci_zone_get_hr_may_grant (zone))
     {
       _ci_call_refuse (&call, error, "Zone %s is not marked “HR may grant”: a security officer "
                                      "must grant it", zone_code);
+      return NULL;
+    }
+  if ((schedule_name && !(schedule = ci_store_schedule_get_by_name (self->store, schedule_name,
+                                                                   error)))
+      || !check_expiry (expires, error))
+    {
+      _ci_call_fail (&call, error);
       return NULL;
     }
   ci_grant_set_employee_id (grant, ci_employee_get_id (employee));
@@ -309,12 +314,13 @@ ci_services_withdraw (CiServices  *self,
     return FALSE;
   _ci_call_detail (&call, "zone", zone_code);
   if (!(employee = ci_store_employee_get_by_number (self->store, employee_number, error))
-      || !(zone = ci_store_zone_get_by_code (self->store, zone_code, error))
-      || !(grant = find_grant (self->store, employee, zone, error)))
+      || !(zone = ci_store_zone_get_by_code (self->store, zone_code, error)))
     return _ci_call_fail (&call, error);
   if (call.scope == CI_SCOPE_LIMITED && !ci_zone_get_hr_may_grant (zone))
     return _ci_call_refuse (&call, error, "Zone %s is not marked “HR may grant”: a security "
                                           "officer must withdraw it", zone_code);
+  if (!(grant = find_grant (self->store, employee, zone, error)))
+    return _ci_call_fail (&call, error);
   if (!ci_store_grant_delete (self->store, ci_grant_get_id (grant), error))
     return _ci_call_fail (&call, error);
   return _ci_call_commit (&call, error);

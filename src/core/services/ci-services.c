@@ -726,6 +726,15 @@ ci_services_audit_checkpoint (CiServices  *self,
   if (!_ci_call_start (&call, self, actor, "audit.checkpoint", CI_ACTION_AUDIT_READ, FALSE,
                        NULL, NULL, error))
     return FALSE;
+  /* Checked before the "ok" entry is written, so the log never claims a signature
+   * that could not be made. */
+  if (self->keys == NULL || !ci_key_store_is_unlocked (self->keys))
+    {
+      g_set_error_literal (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID,
+                           "The key store is not open and unlocked, so the audit log cannot be "
+                           "signed; unlock the key store first");
+      return _ci_call_fail (&call, error);
+    }
   if (!_ci_call_commit (&call, error))
     return FALSE;
   return ci_audit_log_checkpoint (self->audit, error);
