@@ -108,6 +108,15 @@ ci_services_card_set_state (CiServices   *self,
   if (!(card = ci_store_card_get (self->store, serial, error))
       || !ci_card_check_transition (ci_card_get_state (card), state, error))
     return _ci_call_fail (&call, error);
+  /* The permission was chosen from a read outside the transaction; if another
+   * desk moved the card since, the move may need another right: start over. */
+  if (ci_card_transition_action (ci_card_get_state (card), state) != permission)
+    {
+      g_set_error (error, CI_STORE_ERROR, CI_STORE_ERROR_CONFLICT,
+                   "Card %s was changed by another desk meanwhile; look it up again",
+                   serial_text);
+      return _ci_call_fail (&call, error);
+    }
   from = ci_card_get_state (card);
   ci_card_set_state (card, state);
   ci_card_set_reason (card, reason);

@@ -55,6 +55,7 @@ ci_services_employee_update (CiServices  *self,
                              GError     **error)
 {
   g_auto(CiCall) call = { 0 };
+  gint64 version;
 
   g_return_val_if_fail (CI_IS_SERVICES (self), FALSE);
   g_return_val_if_fail (CI_IS_EMPLOYEE (employee), FALSE);
@@ -63,10 +64,16 @@ ci_services_employee_update (CiServices  *self,
                        "employee", ci_employee_get_number (employee), error))
     return FALSE;
   _ci_call_detail (&call, "status", ci_employee_status_to_string (ci_employee_get_status (employee)));
+  version = ci_employee_get_version (employee);
   if (!ci_employee_validate (employee, error)
-      || !ci_store_employee_update (self->store, employee, error))
-    return _ci_call_fail (&call, error);
-  return _ci_call_commit (&call, error);
+      || !ci_store_employee_update (self->store, employee, error)
+      || !_ci_call_commit (&call, error))
+    {
+      /* Rolled back: the record is still at the version it was read at. */
+      ci_employee_set_version (employee, version);
+      return call.in_transaction ? _ci_call_fail (&call, error) : FALSE;
+    }
+  return TRUE;
 }
 
 /**

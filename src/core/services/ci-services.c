@@ -547,6 +547,13 @@ check_account_open (CiServices  *self,
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   const char *login = ci_operator_get_login (op);
 
+  /* A lockout that has run out starts the count afresh, or the next single
+   * mistake would lock the account again at once. */
+  if (ci_operator_get_locked_until (op) != 0 && ci_operator_get_locked_until (op) <= now)
+    {
+      ci_operator_set_locked_until (op, 0);
+      ci_operator_set_failed_attempts (op, 0);
+    }
   if (!ci_operator_get_active (op))
     {
       _ci_record (self, login, "operator.login", "operator", login, CI_OUTCOME_REFUSED,
@@ -589,6 +596,7 @@ ci_services_authenticate (CiServices  *self,
 {
   gint64 started = g_get_monotonic_time ();
   g_autoptr(CiOperator) op = NULL;
+  g_autoptr(GError) local_error = NULL;
   gboolean matches = FALSE;
 
   g_return_val_if_fail (CI_IS_SERVICES (self), NULL);
@@ -606,8 +614,13 @@ ci_services_authenticate (CiServices  *self,
     }
   if (!check_account_open (self, op, started, error))
     return NULL;
-  if (!ci_password_verify (password, ci_operator_get_password_hash (op), &matches, error))
-    return NULL;
+  if (!ci_password_verify (password, ci_operator_get_password_hash (op), &matches, &local_error))
+    {
+      _ci_record (self, login, "operator.login", "operator", login, CI_OUTCOME_FAILED,
+                  local_error->message, "{}", started);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
   if (!matches)
     {
       record_login_failure (self, op, started, error);
@@ -726,6 +739,9 @@ ci_services_audit_checkpoint (CiServices  *self,
   if (!_ci_call_start (&call, self, actor, "audit.checkpoint", CI_ACTION_AUDIT_READ, FALSE,
                        NULL, NULL, error))
     return FALSE;
+  if (call.scope != CI_SCOPE_ALL)
+    return _ci_call_refuse (&call, error, "Signing the audit log needs the right to read all of "
+                                          "it (security officer or administrator)");
   /* Checked before the "ok" entry is written, so the log never claims a signature
    * that could not be made. */
   if (self->keys == NULL || !ci_key_store_is_unlocked (self->keys))
