@@ -525,13 +525,13 @@ check_dates (const char  *from,
   if (!ci_date_is_valid (from))
     {
       g_set_error (error, CI_MODEL_ERROR, CI_MODEL_ERROR_INVALID_FIELD,
-                   "Valid from “%s” is not a date (use YYYY-MM-DD)", from ? from : "");
+                   "Valid from “%s” is not a date (use YYYY-MM-DD)", ci_shown_value (from));
       return FALSE;
     }
   if (!ci_date_is_valid (until))
     {
       g_set_error (error, CI_MODEL_ERROR, CI_MODEL_ERROR_INVALID_FIELD,
-                   "Valid until “%s” is not a date (use YYYY-MM-DD)", until ? until : "");
+                   "Valid until “%s” is not a date (use YYYY-MM-DD)", ci_shown_value (until));
       return FALSE;
     }
   if (strcmp (from, until) > 0)

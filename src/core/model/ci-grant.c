@@ -328,7 +328,8 @@ ci_grant_validate (CiGrant  *self,
   if (self->expires != NULL && !ci_date_is_valid (self->expires))
     {
       g_set_error (error, CI_MODEL_ERROR, CI_MODEL_ERROR_INVALID_FIELD,
-                   "Expiry “%s” is not a date (use YYYY-MM-DD)", self->expires);
+                   "Expiry “%s” is not a date (use YYYY-MM-DD)",
+                   ci_shown_value (self->expires));
       return FALSE;
     }
   return TRUE;

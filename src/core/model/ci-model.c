@@ -185,3 +185,22 @@ ci_json_append_member (GString    *object,
     }
   g_string_append_c (object, '"');
 }
+
+/**
+ * ci_shown_value:
+ * @value: (nullable): a value someone typed that is being refused
+ *
+ * A refused value is quoted back to the person who typed it, unless it is too
+ * long or not text: a 10 MB field must not become a 10 MB message.
+ *
+ * Returns: (transfer none): @value, or "…" in its place
+ */
+const char *
+ci_shown_value (const char *value)
+{
+  if (value == NULL)
+    return "";
+  if (strlen (value) > 40 || !g_utf8_validate (value, -1, NULL))
+    return "…";
+  return value;
+}

@@ -117,6 +117,7 @@ gboolean  ci_check_text          (const char  *field_label,
                                   guint        max_chars,
                                   GError     **error);
 char     *ci_search_key          (const char  *text);
+const char *ci_shown_value        (const char  *value);
 void      ci_json_append_member  (GString     *object,
                                   const char  *key,
                                   const char  *value);

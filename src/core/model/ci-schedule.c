@@ -297,7 +297,8 @@ ci_schedule_rules_parse (const char  *rules,
       if (!parse_rule (parts[i], &r))
         {
           g_set_error (error, CI_MODEL_ERROR, CI_MODEL_ERROR_INVALID_FIELD,
-                       "Schedule rule “%s” is not like “mon-fri 07:00-19:00”", parts[i]);
+                       "Schedule rule “%s” is not like “mon-fri 07:00-19:00”",
+                       ci_shown_value (parts[i]));
           return FALSE;
         }
       g_array_append_val (out, r);

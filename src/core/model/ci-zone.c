@@ -417,7 +417,7 @@ ci_zone_validate (CiZone  *self,
         {
           g_set_error (error, CI_MODEL_ERROR, CI_MODEL_ERROR_INVALID_FIELD,
                        "“%s” is not a time zone (use a name like Europe/Berlin)",
-                       self->time_zone ? self->time_zone : "");
+                       ci_shown_value (self->time_zone));
           return FALSE;
         }
     }

@@ -181,7 +181,7 @@ check_expiry (const char  *expires,
   if (!ci_date_is_valid (expires))
     {
       g_set_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID,
-                   "Expiry “%s” is not a date (use YYYY-MM-DD)", expires);
+                   "Expiry “%s” is not a date (use YYYY-MM-DD)", ci_shown_value (expires));
       return FALSE;
     }
   if (g_strcmp0 (expires, today) < 0)
