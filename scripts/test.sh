@@ -11,8 +11,10 @@ bash scripts/deps.sh || exit 1
 passed=0
 failed=0
 count() {  # count BUILD_DIR: adds the results of meson's test log
-  local log="$1/meson-logs/testlog.json"
-  [[ -f $log ]] || { failed=$((failed + 1)); return; }
+  # meson names the log after the wrapper (testlog-valgrind.json), so take the newest.
+  local log
+  log=$(ls -t "$1"/meson-logs/testlog*.json 2>/dev/null | head -n 1)
+  [[ -n $log && -f $log ]] || { failed=$((failed + 1)); return; }
   read -r p f < <(python3 - "$log" <<'PY'
 import json, sys
 p = f = 0
