@@ -97,6 +97,6 @@ audit_checkpoint (CiCli *cli,
 const CiCliCommand ci_cli_audit_commands[] = {
   { "audit", "verify", audit_verify, NULL, "Check the whole chain and its signatures" },
   { "audit", "export", audit_export, NULL, "Write entries as JSON Lines" },
-  { "audit", "checkpoint", audit_checkpoint, NULL, "Sign the chain head now (needs the key store)" },
+  { "audit", "checkpoint", audit_checkpoint, NULL, "Sign the chain head now (needs the keys)" },
   { NULL }
 };

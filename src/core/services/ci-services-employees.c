@@ -63,7 +63,8 @@ ci_services_employee_update (CiServices  *self,
   if (!_ci_call_start (&call, self, actor, "employee.edit", CI_ACTION_EMPLOYEE_EDIT, TRUE,
                        "employee", ci_employee_get_number (employee), error))
     return FALSE;
-  _ci_call_detail (&call, "status", ci_employee_status_to_string (ci_employee_get_status (employee)));
+  _ci_call_detail (&call, "status",
+                   ci_employee_status_to_string (ci_employee_get_status (employee)));
   version = ci_employee_get_version (employee);
   if (!ci_employee_validate (employee, error)
       || !ci_store_employee_update (self->store, employee, error)

@@ -206,20 +206,10 @@ ci_services_operator_list (CiServices  *self,
                            CiOperator  *actor,
                            GError     **error)
 {
-  g_auto(CiCall) call = { 0 };
-  g_autoptr(GPtrArray) ops = NULL;
-
   g_return_val_if_fail (CI_IS_SERVICES (self), NULL);
 
-  if (!_ci_call_start (&call, self, actor, "operator.list", CI_ACTION_ADMIN, FALSE,
-                       NULL, NULL, error))
-    return NULL;
-  if (!(ops = ci_store_operator_list (self->store, error)))
-    {
-      _ci_call_fail (&call, error);
-      return NULL;
-    }
-  return _ci_call_commit (&call, error) ? g_steal_pointer (&ops) : NULL;
+  return _ci_services_list (self, actor, "operator.list", CI_ACTION_ADMIN, ci_store_operator_list,
+                            error);
 }
 
 /**

@@ -77,6 +77,15 @@ gboolean  _ci_record         (CiServices   *self,
 gboolean  _ci_check_password (const char   *password,
                               GError      **error);
 
+typedef GPtrArray *(*CiStoreListFunc) (CiStore *store, GError **error);
+
+GPtrArray *_ci_services_list (CiServices      *self,
+                              CiOperator      *actor,
+                              const char      *action,
+                              CiAction         permission,
+                              CiStoreListFunc  list,
+                              GError         **error);
+
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CiCall, _ci_call_clear)
 
 G_END_DECLS

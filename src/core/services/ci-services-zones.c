@@ -95,20 +95,10 @@ ci_services_zone_list (CiServices  *self,
                        CiOperator  *actor,
                        GError     **error)
 {
-  g_auto(CiCall) call = { 0 };
-  g_autoptr(GPtrArray) zones = NULL;
-
   g_return_val_if_fail (CI_IS_SERVICES (self), NULL);
 
-  if (!_ci_call_start (&call, self, actor, "zone.list", CI_ACTION_ZONE_VIEW, FALSE,
-                       NULL, NULL, error))
-    return NULL;
-  if (!(zones = ci_store_zone_list (self->store, error)))
-    {
-      _ci_call_fail (&call, error);
-      return NULL;
-    }
-  return _ci_call_commit (&call, error) ? g_steal_pointer (&zones) : NULL;
+  return _ci_services_list (self, actor, "zone.list", CI_ACTION_ZONE_VIEW, ci_store_zone_list,
+                            error);
 }
 
 /**
@@ -154,20 +144,10 @@ ci_services_schedule_list (CiServices  *self,
                            CiOperator  *actor,
                            GError     **error)
 {
-  g_auto(CiCall) call = { 0 };
-  g_autoptr(GPtrArray) list = NULL;
-
   g_return_val_if_fail (CI_IS_SERVICES (self), NULL);
 
-  if (!_ci_call_start (&call, self, actor, "schedule.list", CI_ACTION_ZONE_VIEW, FALSE,
-                       NULL, NULL, error))
-    return NULL;
-  if (!(list = ci_store_schedule_list (self->store, error)))
-    {
-      _ci_call_fail (&call, error);
-      return NULL;
-    }
-  return _ci_call_commit (&call, error) ? g_steal_pointer (&list) : NULL;
+  return _ci_services_list (self, actor, "schedule.list", CI_ACTION_ZONE_VIEW,
+                            ci_store_schedule_list, error);
 }
 
 static gboolean

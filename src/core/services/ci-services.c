@@ -399,6 +399,40 @@ _ci_call_clear (CiCall *call)
 }
 
 /**
+ * _ci_services_list:
+ * @self: the services
+ * @actor: the signed-in operator
+ * @action: the audit action name
+ * @permission: what the policy must allow
+ * @list: the store call that lists the records
+ * @error: return location for an error
+ *
+ * The shape every plain "list all of these" service shares.
+ *
+ * Returns: (transfer full): the records, or %NULL with @error set
+ */
+GPtrArray *
+_ci_services_list (CiServices       *self,
+                   CiOperator       *actor,
+                   const char       *action,
+                   CiAction          permission,
+                   CiStoreListFunc   list,
+                   GError          **error)
+{
+  g_auto(CiCall) call = { 0 };
+  g_autoptr(GPtrArray) records = NULL;
+
+  if (!_ci_call_start (&call, self, actor, action, permission, FALSE, NULL, NULL, error))
+    return NULL;
+  if (!(records = list (self->store, error)))
+    {
+      _ci_call_fail (&call, error);
+      return NULL;
+    }
+  return _ci_call_commit (&call, error) ? g_steal_pointer (&records) : NULL;
+}
+
+/**
  * _ci_check_password:
  * @password: a proposed operator password
  * @error: return location for a #CI_SERVICE_ERROR_INVALID error

@@ -58,22 +58,16 @@ sqlite_zone_insert (CiStore  *store,
       _ci_sqlite_stmt (self, "INSERT INTO zone (parent_id, kind, code, name, security_level, "
                              "hr_may_grant, time_zone) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                        error);
-  int rc;
+  g_autofree char *taken = NULL;
+  gint64 id;
 
   if (s == NULL)
     return FALSE;
   bind_zone (s, zone);
-  rc = sqlite3_step (s);
-  sqlite3_reset (s);
-  if (rc == SQLITE_CONSTRAINT_UNIQUE)
-    {
-      g_set_error (error, CI_STORE_ERROR, CI_STORE_ERROR_EXISTS,
-                   "Zone code %s is already taken", ci_zone_get_code (zone));
-      return FALSE;
-    }
-  if (rc != SQLITE_DONE)
-    return _ci_sqlite_error (self, rc, error);
-  ci_zone_set_id (zone, sqlite3_last_insert_rowid (self->db));
+  taken = g_strdup_printf ("Zone code %s is already taken", ci_zone_get_code (zone));
+  if (!(id = _ci_sqlite_insert (self, s, taken, error)))
+    return FALSE;
+  ci_zone_set_id (zone, id);
   return TRUE;
 }
 
@@ -162,23 +156,18 @@ sqlite_schedule_insert (CiStore     *store,
   LOCK (self);
   sqlite3_stmt *s =
       _ci_sqlite_stmt (self, "INSERT INTO schedule (name, rules) VALUES (?, ?)", error);
-  int rc;
+  g_autofree char *taken = NULL;
+  gint64 id;
 
   if (s == NULL)
     return FALSE;
   _ci_sqlite_bind_text (s, 1, ci_schedule_get_name (schedule));
   _ci_sqlite_bind_text (s, 2, ci_schedule_get_rules (schedule));
-  rc = sqlite3_step (s);
-  sqlite3_reset (s);
-  if (rc == SQLITE_CONSTRAINT_UNIQUE)
-    {
-      g_set_error (error, CI_STORE_ERROR, CI_STORE_ERROR_EXISTS,
-                   "A schedule named “%s” exists already", ci_schedule_get_name (schedule));
-      return FALSE;
-    }
-  if (rc != SQLITE_DONE)
-    return _ci_sqlite_error (self, rc, error);
-  ci_schedule_set_id (schedule, sqlite3_last_insert_rowid (self->db));
+  taken = g_strdup_printf ("A schedule named “%s” exists already",
+                           ci_schedule_get_name (schedule));
+  if (!(id = _ci_sqlite_insert (self, s, taken, error)))
+    return FALSE;
+  ci_schedule_set_id (schedule, id);
   return TRUE;
 }
 
@@ -243,7 +232,8 @@ sqlite_grant_insert (CiStore  *store,
       _ci_sqlite_stmt (self, "INSERT INTO zone_grant (employee_id, zone_id, schedule_id, "
                              "expires, granted_by, granted_at) VALUES (?, ?, ?, ?, ?, ?)",
                        error);
-  int rc;
+  g_autofree char *taken = NULL;
+  gint64 id;
 
   if (s == NULL)
     return FALSE;
@@ -254,18 +244,11 @@ sqlite_grant_insert (CiStore  *store,
   _ci_sqlite_bind_text (s, 4, ci_grant_get_expires (grant));
   _ci_sqlite_bind_text (s, 5, ci_grant_get_granted_by (grant));
   sqlite3_bind_int64 (s, 6, ci_grant_get_granted_at (grant));
-  rc = sqlite3_step (s);
-  sqlite3_reset (s);
-  if (rc == SQLITE_CONSTRAINT_UNIQUE)
-    {
-      g_set_error_literal (error, CI_STORE_ERROR, CI_STORE_ERROR_EXISTS,
-                           "The employee has access to that zone already; withdraw it first "
-                           "to change schedule or expiry");
-      return FALSE;
-    }
-  if (rc != SQLITE_DONE)
-    return _ci_sqlite_error (self, rc, error);
-  ci_grant_set_id (grant, sqlite3_last_insert_rowid (self->db));
+  taken = g_strdup ("The employee has access to that zone already; withdraw it first to change "
+                    "schedule or expiry");
+  if (!(id = _ci_sqlite_insert (self, s, taken, error)))
+    return FALSE;
+  ci_grant_set_id (grant, id);
   return TRUE;
 }
 

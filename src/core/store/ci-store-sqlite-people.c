@@ -78,22 +78,17 @@ sqlite_employee_insert (CiStore     *store,
     "INSERT INTO employee (number, given_name, family_name, department, job_title, email, "
     "photo, valid_from, valid_until, status, given_key, family_key, updated_at, version) "
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, 1)", error);
-  int rc;
+  g_autofree char *taken = NULL;
+  gint64 id;
 
   if (s == NULL)
     return FALSE;
   bind_employee (s, employee);
-  rc = sqlite3_step (s);
-  sqlite3_reset (s);
-  if (rc == SQLITE_CONSTRAINT_UNIQUE)
-    {
-      g_set_error (error, CI_STORE_ERROR, CI_STORE_ERROR_EXISTS,
-                   "Employee number %s is already taken", ci_employee_get_number (employee));
-      return FALSE;
-    }
-  if (rc != SQLITE_DONE)
-    return _ci_sqlite_error (self, rc, error);
-  ci_employee_set_id (employee, sqlite3_last_insert_rowid (self->db));
+  taken = g_strdup_printf ("Employee number %s is already taken",
+                           ci_employee_get_number (employee));
+  if (!(id = _ci_sqlite_insert (self, s, taken, error)))
+    return FALSE;
+  ci_employee_set_id (employee, id);
   ci_employee_set_version (employee, 1);
   return TRUE;
 }
@@ -414,22 +409,16 @@ sqlite_operator_insert (CiStore     *store,
       _ci_sqlite_stmt (self, "INSERT INTO operator (login, display_name, roles, password_hash,"
                              " failed_attempts, locked_until, active)"
                              " VALUES (?, ?, ?, ?, ?, ?, ?)", error);
-  int rc;
+  g_autofree char *taken = NULL;
+  gint64 id;
 
   if (s == NULL)
     return FALSE;
   bind_operator (s, op);
-  rc = sqlite3_step (s);
-  sqlite3_reset (s);
-  if (rc == SQLITE_CONSTRAINT_UNIQUE)
-    {
-      g_set_error (error, CI_STORE_ERROR, CI_STORE_ERROR_EXISTS,
-                   "Login %s is already taken", ci_operator_get_login (op));
-      return FALSE;
-    }
-  if (rc != SQLITE_DONE)
-    return _ci_sqlite_error (self, rc, error);
-  ci_operator_set_id (op, sqlite3_last_insert_rowid (self->db));
+  taken = g_strdup_printf ("Login %s is already taken", ci_operator_get_login (op));
+  if (!(id = _ci_sqlite_insert (self, s, taken, error)))
+    return FALSE;
+  ci_operator_set_id (op, id);
   return TRUE;
 }
 

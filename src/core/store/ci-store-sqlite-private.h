@@ -52,6 +52,10 @@ GPtrArray     *_ci_sqlite_collect      (CiStoreSqlite  *self,
                                         sqlite3_stmt   *s,
                                         CiRowFunc       from_row,
                                         GError        **error);
+gint64         _ci_sqlite_insert       (CiStoreSqlite  *self,
+                                        sqlite3_stmt   *s,
+                                        const char     *exists_message,
+                                        GError        **error);
 gpointer       _ci_sqlite_get_one      (CiStoreSqlite  *self,
                                         sqlite3_stmt   *s,
                                         CiRowFunc       from_row,

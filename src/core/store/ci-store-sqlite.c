@@ -165,6 +165,37 @@ _ci_sqlite_collect (CiStoreSqlite  *self,
 }
 
 /**
+ * _ci_sqlite_insert:
+ * @self: the store
+ * @s: a bound INSERT statement
+ * @exists_message: what to say if a UNIQUE key is taken already
+ * @error: return location for a #CI_STORE_ERROR error
+ *
+ * Returns: the new row's id, or 0 with @error set
+ */
+gint64
+_ci_sqlite_insert (CiStoreSqlite  *self,
+                   sqlite3_stmt   *s,
+                   const char     *exists_message,
+                   GError        **error)
+{
+  int rc = sqlite3_step (s);
+
+  sqlite3_reset (s);
+  if (rc == SQLITE_CONSTRAINT_UNIQUE)
+    {
+      g_set_error_literal (error, CI_STORE_ERROR, CI_STORE_ERROR_EXISTS, exists_message);
+      return 0;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      _ci_sqlite_error (self, rc, error);
+      return 0;
+    }
+  return sqlite3_last_insert_rowid (self->db);
+}
+
+/**
  * _ci_sqlite_get_one:
  * @self: the store
  * @s: a bound statement that returns at most one row
