@@ -57,10 +57,13 @@ expect 5 "duplicate number refused" -- c employee add E-1 --given A --family B \
   --from 2026-01-01 --until 2027-01-01
 
 printf 'employee_number,given_name,family_name,valid_from,valid_until\nE-10,Иван,Петров,2026-01-01,2027-01-01\nE-11,Ελένη,Νικολάου,2026-01-01,2027-01-01\n' >"$dir/good.csv"
-printf 'employee_number,given_name,family_name,valid_from,valid_until\nE-20,Ok,Row,2026-01-01,2027-01-01\nE-21,,Empty,2026-01-01,2027-01-01\nE-20,Dup,Row,2026-01-01,2027-01-01\n' >"$dir/bad.csv"
+printf 'employee_number,given_name,family_name,valid_from,valid_until\nE-20,Ok,Row,2026-01-01,2027-01-01\nE-21,,Empty,2026-01-01,2027-01-01\nE-20,Dup,Row,2026-01-01,2027-01-01\nE-1,Already,Here,2026-01-01,2027-01-01\n' >"$dir/bad.csv"
 expect 5 "bad CSV imports nothing" -- c employee import "$dir/bad.csv"
 contains "$dir/err" "line 3" "bad CSV names line 3"
 contains "$dir/err" "line 4" "bad CSV names line 4"
+contains "$dir/err" "line 5: employee number E-1 is already enrolled" \
+  "a clash with the store is reported together with the file's own problems"
+contains "$dir/err" "3 problems in the file" "the summary counts every problem"
 expect 4 "nothing from the bad file was imported" -- c employee search E-20
 expect 0 "good CSV imports" -- c employee import "$dir/good.csv"
 contains "$dir/out" "Imported 2" "import counts rows"

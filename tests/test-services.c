@@ -1358,7 +1358,7 @@ test_import_existing (Fixture       *fx,
   entry = last_entry (fx);
   g_assert_cmpstr (entry->action, ==, "employee.import");
   g_assert_cmpint (entry->outcome, ==, CI_OUTCOME_FAILED);
-  g_assert_nonnull (strstr (entry->reason, "1 bad row"));
+  g_assert_nonnull (strstr (entry->reason, "1 problem in the file"));
 }
 
 /* ---- card life cycle -------------------------------------------------------- */

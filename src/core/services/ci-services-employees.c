@@ -175,10 +175,20 @@ check_against_store (CiStore   *store,
     }
 }
 
+static int
+compare_problems (gconstpointer a,
+                  gconstpointer b)
+{
+  const CiCsvProblem *x = *(CiCsvProblem * const *) a;
+  const CiCsvProblem *y = *(CiCsvProblem * const *) b;
+
+  return x->line < y->line ? -1 : x->line > y->line;
+}
+
 static char *
 summarise_problems (GPtrArray *problems)
 {
-  return g_strdup_printf ("%u bad row%s; nothing was imported", problems->len,
+  return g_strdup_printf ("%u problem%s in the file; nothing was imported", problems->len,
                           problems->len == 1 ? "" : "s");
 }
 
@@ -219,9 +229,10 @@ ci_services_employee_import (CiServices  *self,
   if (!_ci_call_start (&call, self, actor, "employee.import", CI_ACTION_EMPLOYEE_EDIT, TRUE,
                        NULL, NULL, error))
     return FALSE;
+  /* Every problem at once, in line order: the person fixes the file in one go. */
   ci_employee_csv_read (data, len, &employees, &bad);
-  if (bad->len == 0)
-    check_against_store (self->store, employees, bad);
+  check_against_store (self->store, employees, bad);
+  g_ptr_array_sort (bad, compare_problems);
   rows = g_strdup_printf ("%u", employees ? employees->len : 0);
   _ci_call_detail (&call, "rows", rows);
   if (bad->len > 0)
