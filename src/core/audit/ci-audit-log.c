@@ -307,7 +307,6 @@ typedef struct
 {
   CiAuditReport *report;
   GByteArray    *scratch;
-  CiSha256      *sha;
   RowInfo        back2;      /* the row two before the current one */
   RowInfo        back1;      /* the row just before */
   gboolean       pending;    /* back1's contents do not match its hash */
@@ -349,17 +348,6 @@ free_problem (gpointer data)
 
   g_free (p->message);
   g_free (p);
-}
-
-static void
-hash_entry (VerifyState        *st,
-            const CiAuditEntry *e,
-            guint8              out[CI_AUDIT_HASH_LEN])
-{
-  ci_audit_entry_encode (e, st->scratch);
-  ci_sha256_reset (st->sha);
-  ci_sha256_update (st->sha, st->scratch->data, st->scratch->len);
-  ci_sha256_finish (st->sha, out);
 }
 
 static const guint8 *
@@ -420,7 +408,7 @@ verify_entry (const CiAuditEntry *e,
 
   memcpy (cur.hash, e->hash, CI_AUDIT_HASH_LEN);
   memcpy (cur.prev_hash, e->prev_hash, CI_AUDIT_HASH_LEN);
-  hash_entry (st, e, computed);
+  ci_audit_entry_compute_hash (e, st->scratch, computed);
   cur.content_ok = memcmp (computed, e->hash, CI_AUDIT_HASH_LEN) == 0;
   cur.link_ok = memcmp (e->prev_hash, hash_before (&st->back1), CI_AUDIT_HASH_LEN) == 0;
 
@@ -603,7 +591,6 @@ ci_audit_log_verify (CiAuditLog  *self,
   report->problems = g_ptr_array_new_with_free_func (free_problem);
   st.report = report;
   st.scratch = g_byte_array_sized_new (512);
-  st.sha = ci_sha256_new ();
   st.unlinked = g_array_new (FALSE, FALSE, sizeof (Unlinked));
 
   ok = ci_store_audit_foreach (self->store, NULL, verify_entry, &st, error);
@@ -613,7 +600,6 @@ ci_audit_log_verify (CiAuditLog  *self,
                  st.back1.seq);
   ok = ok && classify_unlinked (self, &st, error);
   g_byte_array_unref (st.scratch);
-  ci_sha256_free (st.sha);
   g_array_unref (st.unlinked);
   if (!ok || !(checkpoints = ci_store_checkpoint_list (self->store, error)))
     return NULL;
