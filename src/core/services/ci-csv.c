@@ -27,26 +27,48 @@ typedef struct
   GPtrArray  *fields;      /* pointers into @buf handed to the callback */
 } CsvParser;
 
-static CiCsvProblem *
-problem_new (guint       line,
-             const char *format,
-             ...) G_GNUC_PRINTF (2, 3);
-
-static CiCsvProblem *
-problem_new (guint       line,
-             const char *format,
-             ...)
+/**
+ * ci_csv_problem_newv:
+ * @line: the 1-based line of the problem, or 0 for the whole file
+ * @format: what is wrong, printf-style
+ * @args: the format's arguments
+ *
+ * Returns: (transfer full): a problem whose message starts "line N: " when
+ *   @line is not 0, so the message can be shown on its own
+ */
+CiCsvProblem *
+ci_csv_problem_newv (guint       line,
+                     const char *format,
+                     va_list     args)
 {
   CiCsvProblem *problem = g_new0 (CiCsvProblem, 1);
-  g_autofree char *text = NULL;
+  g_autofree char *text = g_strdup_vprintf (format, args);
+
+  problem->line = line;
+  problem->message = line > 0 ? g_strdup_printf ("line %u: %s", line, text)
+                              : g_steal_pointer (&text);
+  return problem;
+}
+
+/**
+ * ci_csv_problem_new:
+ * @line: the 1-based line of the problem, or 0 for the whole file
+ * @format: what is wrong, printf-style
+ * @...: the format's arguments
+ *
+ * Returns: (transfer full): the problem; see ci_csv_problem_newv()
+ */
+CiCsvProblem *
+ci_csv_problem_new (guint       line,
+                    const char *format,
+                    ...)
+{
+  CiCsvProblem *problem;
   va_list args;
 
   va_start (args, format);
-  text = g_strdup_vprintf (format, args);
+  problem = ci_csv_problem_newv (line, format, args);
   va_end (args);
-
-  problem->line = line;
-  problem->message = g_strdup_printf ("line %u: %s", line, text);
   return problem;
 }
 
@@ -114,10 +136,10 @@ read_unquoted (CsvParser     *parser,
     {
       if (*parser->p == '"')
         {
-          *problem = problem_new (parser->record_line,
-                                  "a quote mark (\") inside a field that does not start with "
-                                  "one — put the whole field in quotes and write the quote "
-                                  "mark twice (\"\")");
+          *problem = ci_csv_problem_new (parser->record_line,
+                                         "a quote mark (\") inside a field that does not "
+                                         "start with one — put the whole field in quotes and "
+                                         "write the quote mark twice (\"\")");
           return FALSE;
         }
       parser->p++;
@@ -141,11 +163,11 @@ unterminated_problem (CsvParser *parser,
                       guint      quote_line)
 {
   if (quote_line == parser->record_line)
-    return problem_new (parser->record_line,
-                        "a field opens with a quote mark (\") that is never closed");
-  return problem_new (parser->record_line,
-                      "a field opens with a quote mark (\") on line %u that is never closed",
-                      quote_line);
+    return ci_csv_problem_new (parser->record_line,
+                               "a field opens with a quote mark (\") that is never closed");
+  return ci_csv_problem_new (parser->record_line,
+                             "a field opens with a quote mark (\") on line %u that is never closed",
+                             quote_line);
 }
 
 /* Copies the quoted field's text up to its closing quote, undoing doubled quotes. */
@@ -185,9 +207,9 @@ read_quoted (CsvParser     *parser,
     return FALSE;
   if (parser->p < parser->end && *parser->p != ',' && !at_line_ending (parser))
     {
-      *problem = problem_new (parser->record_line,
-                              "text after the closing quote mark of a field — a quoted "
-                              "field must end right before a comma or the end of the line");
+      *problem = ci_csv_problem_new (parser->record_line,
+                                     "text after the closing quote mark of a field — a quoted "
+                                     "field must end right before a comma or the end of the line");
       return FALSE;
     }
   end_field (parser, field_start);

@@ -51,6 +51,12 @@ gboolean      ci_csv_parse           (const char       *data,
                                       CiCsvRecordFunc   func,
                                       gpointer          user_data,
                                       CiCsvProblem    **problem);
+CiCsvProblem *ci_csv_problem_new     (guint             line,
+                                      const char       *format,
+                                      ...) G_GNUC_PRINTF (2, 3);
+CiCsvProblem *ci_csv_problem_newv    (guint             line,
+                                      const char       *format,
+                                      va_list           args) G_GNUC_PRINTF (2, 0);
 void          ci_csv_problem_free    (CiCsvProblem     *problem);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CiCsvProblem, ci_csv_problem_free)

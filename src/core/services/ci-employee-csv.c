@@ -71,18 +71,11 @@ add_problem (Reader     *reader,
              const char *format,
              ...)
 {
-  CiCsvProblem *problem = g_new0 (CiCsvProblem, 1);
-  g_autofree char *text = NULL;
   va_list args;
 
   va_start (args, format);
-  text = g_strdup_vprintf (format, args);
+  g_ptr_array_add (reader->problems, ci_csv_problem_newv (line, format, args));
   va_end (args);
-
-  problem->line = line;
-  problem->message = line > 0 ? g_strdup_printf ("line %u: %s", line, text)
-                              : g_steal_pointer (&text);
-  g_ptr_array_add (reader->problems, problem);
 }
 
 static char *

@@ -165,12 +165,12 @@ check_against_store (CiStore   *store,
 
       if (existing != NULL)
         {
-          CiCsvProblem *p = g_new0 (CiCsvProblem, 1);
           /* The CSV reader keeps each record's line in the object's data. */
-          p->line = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (e), "csv-line"));
-          p->message = g_strdup_printf ("line %u: employee number %s is already enrolled",
-                                        p->line, ci_employee_get_number (e));
-          g_ptr_array_add (problems, p);
+          guint line = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (e), "csv-line"));
+
+          g_ptr_array_add (problems,
+                           ci_csv_problem_new (line, "employee number %s is already enrolled",
+                                               ci_employee_get_number (e)));
         }
     }
 }
