@@ -122,6 +122,31 @@ ci_services_shutdown (CiServices *self)
 
 /* ─── the call helpers ─────────────────────────────────────────────────── */
 
+/* Fills @entry for one call; the audit log fills in the rest (sequence, time,
+ * desk, hashes) and stores a missing text as "". */
+static void
+entry_init (CiAuditEntry *entry,
+            const char   *login,
+            const char   *action,
+            const char   *subject_type,
+            const char   *subject_id,
+            CiOutcome     outcome,
+            const char   *reason,
+            const char   *details,
+            gint64        started)
+{
+  *entry = (CiAuditEntry) {
+    .operator_login = g_strdup (login),
+    .action = g_strdup (action),
+    .subject_type = g_strdup (subject_type),
+    .subject_id = g_strdup (subject_id),
+    .outcome = outcome,
+    .reason = g_strdup (reason),
+    .details = g_strdup (details ? details : "{}"),
+    .duration_us = g_get_monotonic_time () - started,
+  };
+}
+
 /**
  * _ci_record:
  *
@@ -141,19 +166,12 @@ _ci_record (CiServices *self,
             const char *details,
             gint64      started)
 {
-  CiAuditEntry entry = {
-    .operator_login = g_strdup (login ? login : ""),
-    .action = g_strdup (action),
-    .subject_type = g_strdup (subject_type ? subject_type : ""),
-    .subject_id = g_strdup (subject_id ? subject_id : ""),
-    .outcome = outcome,
-    .reason = g_strdup (reason ? reason : ""),
-    .details = g_strdup (details ? details : "{}"),
-    .duration_us = g_get_monotonic_time () - started,
-  };
+  CiAuditEntry entry;
   g_autoptr(GError) error = NULL;
-  gboolean ok = ci_audit_log_append (self->audit, &entry, &error);
+  gboolean ok;
 
+  entry_init (&entry, login, action, subject_type, subject_id, outcome, reason, details, started);
+  ok = ci_audit_log_append (self->audit, &entry, &error);
   if (!ok)
     g_critical ("Could not write the audit entry for %s: %s", action, error->message);
   ci_audit_entry_clear (&entry);
@@ -308,19 +326,12 @@ _ci_call_commit (CiCall  *call,
                  GError **error)
 {
   g_autofree char *details = details_json (call);
-  CiAuditEntry entry = {
-    .operator_login = g_strdup (ci_operator_get_login (call->actor)),
-    .action = g_strdup (call->action),
-    .subject_type = g_strdup (call->subject_type ? call->subject_type : ""),
-    .subject_id = g_strdup (call->subject_id ? call->subject_id : ""),
-    .outcome = CI_OUTCOME_OK,
-    .reason = g_strdup (""),
-    .details = g_steal_pointer (&details),
-    .duration_us = g_get_monotonic_time () - call->started,
-  };
   CiStore *store = call->services->store;
+  CiAuditEntry entry;
   gboolean ok;
 
+  entry_init (&entry, ci_operator_get_login (call->actor), call->action, call->subject_type,
+              call->subject_id, CI_OUTCOME_OK, NULL, details, call->started);
   if (!call->in_transaction)
     ok = ci_audit_log_append (call->services->audit, &entry, error);
   else
@@ -524,12 +535,8 @@ ci_services_setup_first_admin (CiServices  *self,
         }
       return NULL;
     }
-  entry.operator_login = g_strdup (login);
-  entry.action = g_strdup ("setup.first-admin");
-  entry.subject_type = g_strdup ("operator");
-  entry.subject_id = g_strdup (login);
-  entry.reason = g_strdup ("");
-  entry.details = g_strdup ("{}");
+  entry_init (&entry, login, "setup.first-admin", "operator", login, CI_OUTCOME_OK, NULL, NULL,
+              started);
   if (!ci_store_operator_insert (self->store, op, error)
       || !ci_audit_log_append_in_transaction (self->audit, &entry, error))
     {
