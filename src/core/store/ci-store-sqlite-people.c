@@ -200,7 +200,7 @@ static const char search_given[] =
   " ORDER BY given_key, family_key, id LIMIT ?5";
 static const char search_number[] =
   SEARCH_SELECT "number FROM employee WHERE number >= ?1 AND number < ?2"
-  " AND ?3 = ?3 AND ?4 = ?4 ORDER BY number LIMIT ?5";
+  " ORDER BY number LIMIT ?5";
 static const char search_all[] =
   SEARCH_SELECT "'' FROM employee ORDER BY family_key, given_key, id LIMIT ?5 OFFSET ?6";
 
@@ -250,6 +250,8 @@ search_branch (CiStoreSqlite  *self,
     return FALSE;
   _ci_sqlite_bind_text (s, 1, first);
   _ci_sqlite_bind_text (s, 2, first_end);
+  /* The number branch does not use ?3 and ?4; its slots exist all the same,
+   * because SQLite numbers slots up to the highest index in the statement (?5). */
   _ci_sqlite_bind_text (s, 3, second);
   _ci_sqlite_bind_text (s, 4, second_end);
   sqlite3_bind_int64 (s, 5, n);
