@@ -9,6 +9,7 @@
  */
 
 #include "ci-key-store-private.h"
+#include "ci-openssl-private.h"
 
 #include <string.h>
 
@@ -17,9 +18,6 @@
 
 #define AES_BLOCK 16
 #define AN10922_M_MAX 31
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_CIPHER, EVP_CIPHER_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_CIPHER_CTX, EVP_CIPHER_CTX_free)
 
 /* Encrypts whole blocks, no padding, IV of zeros where the mode has one. */
 static gboolean

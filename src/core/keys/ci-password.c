@@ -7,6 +7,7 @@
 #include "ci-password.h"
 #include "ci-digest.h"
 #include "ci-key-store-private.h"
+#include "ci-openssl-private.h"
 
 #include <string.h>
 
@@ -29,9 +30,6 @@
 #define STORED_SALT_MAX 64
 #define STORED_HASH_MIN PASSWORD_HASH_LEN
 #define STORED_HASH_MAX PASSWORD_HASH_LEN
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_KDF, EVP_KDF_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_KDF_CTX, EVP_KDF_CTX_free)
 
 /**
  * _ci_scrypt_params_ok:

@@ -194,12 +194,6 @@ ci_schedule_set_rules (CiSchedule *self,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RULES]);
 }
 
-typedef struct
-{
-  guint8  weekdays;   /* bit 0 = Monday … bit 6 = Sunday */
-  guint16 start_min;  /* minutes after midnight, inclusive */
-  guint16 end_min;    /* exclusive; 1440 = midnight */
-} CiTimeRange;
 
 static const char * const day_names[] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
 

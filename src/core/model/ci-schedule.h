@@ -12,6 +12,21 @@
 
 G_BEGIN_DECLS
 
+/**
+ * CiTimeRange:
+ * @weekdays: bit 0 = Monday … bit 6 = Sunday
+ * @start_min: minutes after midnight, inclusive
+ * @end_min: exclusive; 1440 = midnight
+ *
+ * One parsed schedule rule.
+ */
+typedef struct
+{
+  guint8  weekdays;
+  guint16 start_min;
+  guint16 end_min;
+} CiTimeRange;
+
 #define CI_TYPE_SCHEDULE (ci_schedule_get_type ())
 
 G_DECLARE_FINAL_TYPE (CiSchedule, ci_schedule, CI, SCHEDULE, GObject)
