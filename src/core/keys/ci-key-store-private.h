@@ -8,6 +8,8 @@
 
 #include "ci-key-store.h"
 
+#include <openssl/types.h>
+
 G_BEGIN_DECLS
 
 #define CI_AES128_KEY_LEN 16
@@ -40,5 +42,8 @@ gboolean _ci_aes128_ecb_block  (const guint8  key[CI_AES128_KEY_LEN],
                                 const guint8  in[16],
                                 guint8        out[16],
                                 GError      **error);
+
+EVP_PKEY *_ci_key_store_get_issuer_pkey (CiKeyStore  *self,
+                                         GError     **error);
 
 G_END_DECLS

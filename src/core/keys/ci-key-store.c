@@ -47,6 +47,7 @@
 
 #include "ci-key-store-private.h"
 #include "ci-digest.h"
+#include "ci-openssl-private.h"
 
 #include <errno.h>
 #include <string.h>
@@ -78,10 +79,6 @@
 #define CIPHERTEXT_MAX 8192
 #define FILE_MAX (FIXED_HEADER_LEN + 3 * 4 + 2 * PUBLIC_KEY_MAX + CIPHERTEXT_MAX + TAG_LEN)
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_PKEY, EVP_PKEY_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_MD_CTX, EVP_MD_CTX_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_CIPHER, EVP_CIPHER_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_CIPHER_CTX, EVP_CIPHER_CTX_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PKCS8_PRIV_KEY_INFO, PKCS8_PRIV_KEY_INFO_free)
 
 /* What the file holds in clear, plus the sealed secret part. */
@@ -1197,6 +1194,26 @@ ci_key_store_sign (CiKeyStore  *self,
       return NULL;
     }
   return g_bytes_new_take (g_steal_pointer (&sig), sig_len);
+}
+
+/* The issuer key for the X.509 builders (ci-issuer-cert.c, ci-deny-list.c),
+ * which sign with an EVP_PKEY. Returns a new reference, or NULL with
+ * CI_KEYS_ERROR_LOCKED. */
+EVP_PKEY *
+_ci_key_store_get_issuer_pkey (CiKeyStore  *self,
+                               GError     **error)
+{
+  g_return_val_if_fail (CI_IS_KEY_STORE (self), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!check_unlocked (self, error))
+    return NULL;
+  if (EVP_PKEY_up_ref (self->issuer_key) != 1)
+    {
+      set_openssl_failed (error, "use the issuer key");
+      return NULL;
+    }
+  return self->issuer_key;
 }
 
 /**

@@ -1,0 +1,22 @@
+/* ci-issuer-cert-private.h — helpers shared by the X.509 code of the key area
+ *
+ * Copyright 2026 CardIssue contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "ci-issuer-cert.h"
+
+#include <openssl/types.h>
+
+G_BEGIN_DECLS
+
+gboolean  _ci_x509_failed             (GError     **error,
+                                       const char  *what);
+gboolean  _ci_x509_is_pem             (GBytes      *data);
+gboolean  _ci_pkey_is_p256            (EVP_PKEY    *pkey);
+X509     *_ci_issuer_certificate_load (GBytes      *cert,
+                                       GError     **error);
+
+G_END_DECLS

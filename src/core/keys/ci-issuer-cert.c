@@ -1,0 +1,360 @@
+/* ci-issuer-cert.c
+ *
+ * Copyright 2026 CardIssue contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/*
+ * The issuer certificate
+ * ======================
+ *
+ * Door readers get the issuer's public key as a self-signed X.509 v3
+ * certificate: the usual container for the key of a CRL issuer, so that the
+ * deny list (ci-deny-list.c) can be checked with `openssl crl -CAfile` or any
+ * X.509 library. It holds nothing the key store does not already publish:
+ *
+ *   subject = issuer  O=<organisation>, CN=<organisation> CardIssue issuer
+ *   serialNumber      the issuer key id (first 8 bytes of the SHA-256 of the
+ *                     SubjectPublicKeyInfo, as ci_key_store_dup_key_id())
+ *   validity          from one day ago (reader clocks drift) for 20 years
+ *   extensions        basicConstraints CA:TRUE (critical); keyUsage
+ *                     keyCertSign, cRLSign, digitalSignature (critical);
+ *                     subjectKeyIdentifier (RFC 5280 §4.2.1.2 method 1)
+ *   signature         ecdsa-with-SHA256 by the issuer key itself
+ *
+ * Two certificates made from the same store differ only in their validity
+ * and their (randomised) ECDSA signature.
+ */
+
+#include "ci-issuer-cert-private.h"
+#include "ci-digest.h"
+#include "ci-key-store-private.h"
+#include "ci-openssl-private.h"
+
+#include <string.h>
+
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
+#define DEFAULT_ORGANISATION "CardIssue"
+#define CN_SUFFIX " CardIssue issuer"
+/* ub-common-name of RFC 5280: the CN must fit in 64 characters */
+#define CN_MAX_CHARS 64
+#define ORGANISATION_MAX_CHARS (CN_MAX_CHARS - (int) sizeof CN_SUFFIX + 1)
+#define VALIDITY_YEARS 20
+#define CERT_MAX (64 * 1024)
+
+static const struct
+{
+  int         nid;
+  const char *value;
+} extensions[] = {
+  { NID_basic_constraints, "critical,CA:TRUE" },
+  { NID_key_usage, "critical,keyCertSign,cRLSign,digitalSignature" },
+  { NID_subject_key_identifier, "hash" },
+};
+
+/* ---- helpers shared with ci-deny-list.c ------------------------------ */
+
+gboolean
+_ci_x509_failed (GError     **error,
+                 const char  *what)
+{
+  ERR_clear_error ();
+  g_set_error (error, CI_KEYS_ERROR, CI_KEYS_ERROR_FAILED, "OpenSSL could not %s", what);
+  return FALSE;
+}
+
+/* TRUE if @data looks like PEM text rather than DER */
+gboolean
+_ci_x509_is_pem (GBytes *data)
+{
+  gsize len = 0;
+  const char *text = g_bytes_get_data (data, &len);
+  gsize i = 0;
+
+  while (i < len && g_ascii_isspace (text[i]))
+    i++;
+  return len - i >= 10 && memcmp (text + i, "-----BEGIN", 10) == 0;
+}
+
+gboolean
+_ci_pkey_is_p256 (EVP_PKEY *pkey)
+{
+  char group[32] = "";
+
+  return EVP_PKEY_is_a (pkey, "EC")
+         && EVP_PKEY_get_utf8_string_param (pkey, OSSL_PKEY_PARAM_GROUP_NAME,
+                                            group, sizeof group, NULL) == 1
+         && g_str_equal (group, "prime256v1");
+}
+
+/* ---- building -------------------------------------------------------- */
+
+static X509_NAME *
+issuer_name (const char  *organisation,
+             GError     **error)
+{
+  g_autofree char *cn = NULL;
+  g_autoptr(X509_NAME) name = NULL;
+
+  if (g_utf8_strlen (organisation, -1) > ORGANISATION_MAX_CHARS)
+    {
+      g_set_error (error, CI_KEYS_ERROR, CI_KEYS_ERROR_FAILED,
+                   "The organisation name is too long for the issuer certificate: "
+                   "shorten it to %d characters or fewer", ORGANISATION_MAX_CHARS);
+      return NULL;
+    }
+  cn = g_strconcat (organisation, CN_SUFFIX, NULL);
+  name = X509_NAME_new ();
+  if (name == NULL
+      || X509_NAME_add_entry_by_txt (name, "O", MBSTRING_UTF8,
+                                     (const unsigned char *) organisation, -1, -1, 0) != 1
+      || X509_NAME_add_entry_by_txt (name, "CN", MBSTRING_UTF8,
+                                     (const unsigned char *) cn, -1, -1, 0) != 1)
+    {
+      _ci_x509_failed (error, "write the issuer name");
+      return NULL;
+    }
+  return g_steal_pointer (&name);
+}
+
+/* The serial is the key id, so that a reader can name the issuer the way
+ * the desk and the audit trail do. */
+static gboolean
+set_serial (X509   *cert,
+            GBytes *spki)
+{
+  guint8 digest[CI_SHA256_LEN];
+  guint64 id = 0;
+
+  ci_sha256 (g_bytes_get_data (spki, NULL), g_bytes_get_size (spki), digest);
+  for (guint i = 0; i < 8; i++)
+    id = id << 8 | digest[i];
+  return ASN1_INTEGER_set_uint64 (X509_get_serialNumber (cert), id) == 1;
+}
+
+static gboolean
+set_validity (X509 *cert)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+  g_autoptr(GDateTime) from = g_date_time_add_days (now, -1);
+  g_autoptr(GDateTime) until = g_date_time_add_years (now, VALIDITY_YEARS);
+
+  return ASN1_TIME_set (X509_getm_notBefore (cert), g_date_time_to_unix (from)) != NULL
+         && ASN1_TIME_set (X509_getm_notAfter (cert), g_date_time_to_unix (until)) != NULL;
+}
+
+static gboolean
+add_extensions (X509 *cert)
+{
+  X509V3_CTX ctx;
+
+  X509V3_set_ctx (&ctx, cert, cert, NULL, NULL, 0);
+  for (gsize i = 0; i < G_N_ELEMENTS (extensions); i++)
+    {
+      g_autoptr(X509_EXTENSION) ext =
+        X509V3_EXT_conf_nid (NULL, &ctx, extensions[i].nid, extensions[i].value);
+
+      if (ext == NULL || X509_add_ext (cert, ext, -1) != 1)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Everything but the signature; the key comes from the store's published
+ * SubjectPublicKeyInfo, so that the certificate carries exactly those bytes. */
+static X509 *
+new_certificate (GBytes      *spki,
+                 const char  *organisation,
+                 GError     **error)
+{
+  const unsigned char *p = g_bytes_get_data (spki, NULL);
+  g_autoptr(EVP_PKEY) pub = d2i_PUBKEY (NULL, &p, (long) g_bytes_get_size (spki));
+  g_autoptr(X509_NAME) name = issuer_name (organisation, error);
+  g_autoptr(X509) cert = NULL;
+
+  if (name == NULL)
+    return NULL;
+  cert = X509_new ();
+  if (pub == NULL || cert == NULL
+      || X509_set_version (cert, X509_VERSION_3) != 1
+      || !set_serial (cert, spki)
+      || X509_set_subject_name (cert, name) != 1
+      || X509_set_issuer_name (cert, name) != 1
+      || !set_validity (cert)
+      || X509_set_pubkey (cert, pub) != 1
+      || !add_extensions (cert))
+    {
+      _ci_x509_failed (error, "build the issuer certificate");
+      return NULL;
+    }
+  return g_steal_pointer (&cert);
+}
+
+static GBytes *
+certificate_to_bytes (X509 *cert)
+{
+  unsigned char *der = NULL;
+  int len = i2d_X509 (cert, &der);
+  GBytes *bytes;
+
+  if (len <= 0)
+    return NULL;
+  bytes = g_bytes_new (der, len);
+  OPENSSL_free (der);
+  return bytes;
+}
+
+/**
+ * ci_key_store_issuer_certificate:
+ * @store: an unlocked key store
+ * @organisation: (nullable): the organisation named in the certificate, at
+ *   most 47 characters; %NULL or "" for "CardIssue"
+ * @error: return location for a #CI_KEYS_ERROR error
+ *
+ * Makes the self-signed X.509 v3 certificate of the issuer key, which door
+ * readers use to check deny lists (see ci_deny_list_load()). Its subject is
+ * "CN=<organisation> CardIssue issuer, O=<organisation>", its serial number
+ * the issuer key id, and it is valid from a day ago for 20 years. Calling
+ * this again gives the same subject, serial and key.
+ *
+ * Returns: (transfer full): the DER certificate, or %NULL with
+ *   %CI_KEYS_ERROR_LOCKED if @store is locked, or another error
+ */
+GBytes *
+ci_key_store_issuer_certificate (CiKeyStore  *store,
+                                 const char  *organisation,
+                                 GError     **error)
+{
+  g_autoptr(EVP_PKEY) key = NULL;
+  g_autoptr(GBytes) spki = NULL;
+  g_autoptr(X509) cert = NULL;
+  GBytes *der;
+
+  g_return_val_if_fail (CI_IS_KEY_STORE (store), NULL);
+  g_return_val_if_fail (organisation == NULL || g_utf8_validate (organisation, -1, NULL), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (organisation == NULL || *organisation == '\0')
+    organisation = DEFAULT_ORGANISATION;
+  key = _ci_key_store_get_issuer_pkey (store, error);
+  if (key == NULL)
+    return NULL;
+  spki = ci_key_store_get_public_key (store, CI_KEY_ISSUER);
+  cert = new_certificate (spki, organisation, error);
+  if (cert == NULL)
+    return NULL;
+  if (X509_sign (cert, key, EVP_sha256 ()) <= 0 || (der = certificate_to_bytes (cert)) == NULL)
+    {
+      _ci_x509_failed (error, "sign the issuer certificate");
+      return NULL;
+    }
+  return der;
+}
+
+/* ---- checking -------------------------------------------------------- */
+
+static X509 *
+parse_certificate (GBytes *data)
+{
+  gsize len = 0;
+  const unsigned char *bytes = g_bytes_get_data (data, &len);
+  const unsigned char *p = bytes;
+  X509 *cert;
+
+  if (len == 0 || len > CERT_MAX)
+    return NULL;
+  if (_ci_x509_is_pem (data))
+    {
+      g_autoptr(BIO) bio = BIO_new_mem_buf (bytes, (int) len);
+
+      return bio != NULL ? PEM_read_bio_X509 (bio, NULL, NULL, NULL) : NULL;
+    }
+  cert = d2i_X509 (NULL, &p, (long) len);
+  if (cert != NULL && p != bytes + len)
+    g_clear_pointer (&cert, X509_free);
+  return cert;
+}
+
+/* Reads a DER or PEM issuer certificate and checks that it is self-signed
+ * by an EC P-256 key. */
+X509 *
+_ci_issuer_certificate_load (GBytes  *data,
+                             GError **error)
+{
+  g_autoptr(X509) cert = parse_certificate (data);
+  EVP_PKEY *pub;
+
+  ERR_clear_error ();
+  if (cert == NULL)
+    {
+      g_set_error_literal (error, CI_KEYS_ERROR, CI_KEYS_ERROR_CORRUPT,
+                           "The issuer certificate cannot be read: it is damaged or not a "
+                           "certificate; export it again from the issuing desk");
+      return NULL;
+    }
+  pub = X509_get0_pubkey (cert);
+  if (pub == NULL || !_ci_pkey_is_p256 (pub))
+    {
+      ERR_clear_error ();
+      g_set_error_literal (error, CI_KEYS_ERROR, CI_KEYS_ERROR_CORRUPT,
+                           "The issuer certificate does not hold an EC P-256 key: "
+                           "it was not made by CardIssue");
+      return NULL;
+    }
+  if (X509_get_signature_nid (cert) != NID_ecdsa_with_SHA256 || X509_self_signed (cert, 1) != 1)
+    {
+      ERR_clear_error ();
+      g_set_error_literal (error, CI_KEYS_ERROR, CI_KEYS_ERROR_BAD_SIGNATURE,
+                           "The issuer certificate is not signed by its own key: it was "
+                           "changed or damaged; export it again from the issuing desk");
+      return NULL;
+    }
+  return g_steal_pointer (&cert);
+}
+
+/**
+ * ci_issuer_certificate_check:
+ * @cert_der: an issuer certificate, DER or PEM
+ * @public_key_der: (out) (optional) (transfer full): the DER
+ *   SubjectPublicKeyInfo of the issuer key
+ * @error: return location for a #CI_KEYS_ERROR error
+ *
+ * Checks a certificate made by ci_key_store_issuer_certificate(), as a door
+ * reader that holds only the certificate does: it must be self-signed with a
+ * valid ecdsa-with-SHA256 signature over an EC P-256 key. The validity dates
+ * are not checked. The key can then check card signatures with
+ * ci_keys_verify_signature().
+ *
+ * Returns: %TRUE if the certificate is sound; otherwise %FALSE with
+ *   %CI_KEYS_ERROR_CORRUPT (unreadable, wrong key type) or
+ *   %CI_KEYS_ERROR_BAD_SIGNATURE
+ */
+gboolean
+ci_issuer_certificate_check (GBytes  *cert_der,
+                             GBytes **public_key_der,
+                             GError **error)
+{
+  g_autoptr(X509) cert = NULL;
+  unsigned char *der = NULL;
+  int len;
+
+  g_return_val_if_fail (cert_der != NULL, FALSE);
+  g_return_val_if_fail (public_key_der == NULL || *public_key_der == NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  cert = _ci_issuer_certificate_load (cert_der, error);
+  if (cert == NULL)
+    return FALSE;
+  if (public_key_der == NULL)
+    return TRUE;
+  len = i2d_X509_PUBKEY (X509_get_X509_PUBKEY (cert), &der);
+  if (len <= 0)
+    return _ci_x509_failed (error, "read the key of the issuer certificate");
+  *public_key_der = g_bytes_new (der, len);
+  OPENSSL_free (der);
+  return TRUE;
+}
