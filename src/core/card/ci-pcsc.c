@@ -1,0 +1,119 @@
+/* ci-pcsc.c
+ *
+ * Copyright 2026 CardIssue contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <winscard.h>
+
+#include "card/ci-card-error.h"
+#include "card/ci-pcsc.h"
+
+/* Splits a PC/SC multi-string ("a\0b\0\0") into a GStrv. */
+static char **
+multi_string_to_strv (const char *multi,
+                      DWORD       len)
+{
+  GPtrArray *names = g_ptr_array_new ();
+
+  for (const char *p = multi; p < multi + len && *p != '\0'; p += strlen (p) + 1)
+    g_ptr_array_add (names, g_strdup (p));
+  g_ptr_array_add (names, NULL);
+  return (char **) g_ptr_array_free (names, FALSE);
+}
+
+/**
+ * ci_pcsc_list_readers:
+ * @error: return location for a #CI_CARD_ERROR error
+ *
+ * Lists the readers pcsc-lite knows now. No reader is not an error: the
+ * result is then empty.
+ *
+ * Returns: (transfer full): the reader names, or %NULL if the smart-card
+ *   service can't be reached
+ */
+char **
+ci_pcsc_list_readers (GError **error)
+{
+  SCARDCONTEXT context;
+  g_autofree char *multi = NULL;
+  DWORD len = 0;
+  LONG rv;
+
+  rv = SCardEstablishContext (SCARD_SCOPE_SYSTEM, NULL, NULL, &context);
+  if (!ci_card_error_from_pcsc (rv, CI_CARD_PHASE_IDLE, error))
+    return NULL;
+  rv = SCardListReaders (context, NULL, NULL, &len);
+  if (rv == SCARD_S_SUCCESS && len > 0)
+    {
+      multi = g_malloc0 (len + 1);
+      rv = SCardListReaders (context, NULL, multi, &len);
+    }
+  SCardReleaseContext (context);
+  if (rv == SCARD_E_NO_READERS_AVAILABLE)
+    return g_new0 (char *, 1);
+  if (!ci_card_error_from_pcsc (rv, CI_CARD_PHASE_IDLE, error))
+    return NULL;
+  return multi ? multi_string_to_strv (multi, len) : g_new0 (char *, 1);
+}
+
+static void
+cancel_wait (GCancellable *cancellable,
+             gpointer      user_data)
+{
+  SCardCancel (*(SCARDCONTEXT *) user_data);
+}
+
+/**
+ * ci_pcsc_wait_for_card:
+ * @reader: a reader name
+ * @timeout_ms: how long to wait; 0 checks once
+ * @cancellable: (nullable): cancels the wait through SCardCancel
+ * @error: return location for a #CI_CARD_ERROR error
+ *
+ * Blocks until a card is present in @reader.
+ *
+ * Returns: %TRUE when a card is present
+ */
+gboolean
+ci_pcsc_wait_for_card (const char    *reader,
+                       guint          timeout_ms,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  SCARDCONTEXT context;
+  SCARD_READERSTATE state = { 0 };
+  gulong handler = 0;
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  LONG rv;
+
+  g_return_val_if_fail (reader != NULL, FALSE);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+  rv = SCardEstablishContext (SCARD_SCOPE_SYSTEM, NULL, NULL, &context);
+  if (!ci_card_error_from_pcsc (rv, CI_CARD_PHASE_IDLE, error))
+    return FALSE;
+  if (cancellable)
+    handler = g_cancellable_connect (cancellable, G_CALLBACK (cancel_wait), &context, NULL);
+  state.szReader = reader;
+  state.dwCurrentState = SCARD_STATE_UNAWARE;
+  do
+    {
+      gint64 left = MAX (0, (deadline - g_get_monotonic_time ()) / 1000);
+
+      rv = SCardGetStatusChange (context, (DWORD) left, &state, 1);
+      state.dwCurrentState = state.dwEventState & ~SCARD_STATE_CHANGED;
+    }
+  while (rv == SCARD_S_SUCCESS && !(state.dwEventState & SCARD_STATE_PRESENT)
+         && g_get_monotonic_time () < deadline);
+  g_cancellable_disconnect (cancellable, handler);
+  SCardReleaseContext (context);
+  if (rv == SCARD_S_SUCCESS && !(state.dwEventState & SCARD_STATE_PRESENT))
+    rv = SCARD_E_NO_SMARTCARD;
+  return ci_card_error_from_pcsc (rv, CI_CARD_PHASE_IDLE, error);
+}
