@@ -7,6 +7,7 @@ packages=(
   meson ninja-build pkg-config gcc clang libclang-rt-14-dev
   libglib2.0-dev libglib2.0-bin libsqlite3-dev libssl-dev sqlite3 openssl
   gettext desktop-file-utils appstream-util valgrind python3
+  pcscd libpcsclite-dev vsmartcard-vpcd opensc util-linux
 )
 
 missing=()

@@ -1,8 +1,10 @@
 #!/bin/bash
 # run.sh — the README's run command: installs what is needed, builds, and starts
 # CardIssue. Until the desktop application exists, it opens the command-line
-# front end on a demo database (kept in ./demo, created on first run) and shows
-# what is in it.
+# front end on a demo database (kept in ./demo, created on first run), and,
+# when no physical card reader is connected, puts a virtual card into the
+# virtual reader (pcscd + vsmartcard-vpcd + cardissue-vcard) and issues a
+# badge to a demo employee on it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,18 +13,53 @@ bash scripts/deps.sh
 ninja -C _build >/dev/null
 
 cli="$PWD/_build/src/cli/cardissue-cli"
+vcard="$PWD/_build/src/vcard/cardissue-vcard"
 demo="$PWD/demo"
 mkdir -p "$demo"
 args=(--database "$demo/cardissue.db" --keystore "$demo/keys.cikeys" --desk demo-desk)
 [[ -f $demo/cardissue.db ]] || "$cli" "${args[@]}" demo
+export CARDISSUE_PASSWORD=demo-password CARDISSUE_KEYSTORE_PASSPHRASE=demo-keystore-passphrase
 
-export CARDISSUE_OPERATOR=hr CARDISSUE_PASSWORD=demo-password
+# The smart-card service: Debian's pcscd, with the vpcd virtual reader it
+# ships in /etc/reader.conf.d. Started here when nothing runs it.
+if ! pgrep -x pcscd >/dev/null; then
+  sudo=""
+  [[ $(id -u) -ne 0 ]] && sudo="sudo"
+  $sudo pcscd
+  sleep 1
+fi
+
+reader=""
+physical=$("$cli" "${args[@]}" reader list | grep -v '^Virtual PCD' | grep 'card present' || true)
+if [[ -z $physical ]]; then
+  reader="Virtual PCD 00 00"
+  if ! pgrep -f "cardissue-vcard run.*$demo/card.img" >/dev/null; then
+    "$vcard" run --quiet --reconnect --image "$demo/card.img" --port 35963 &
+    disown
+  fi
+  for _ in $(seq 50); do
+    "$cli" "${args[@]}" reader list | grep -q "^$reader	card present" && break
+    sleep 0.1
+  done
+fi
+
+export CARDISSUE_OPERATOR=hr
 echo
 echo "== Employees (signed in as hr)"
 "$cli" "${args[@]}" employee list
 echo
-echo "== Zones (signed in as security)"
-CARDISSUE_OPERATOR=security "$cli" "${args[@]}" zone list
+echo "== Card readers"
+"$cli" "${args[@]}" reader list
+if [[ -n $reader ]] && ! "$vcard" show --image "$demo/card.img" | grep -q 'state 05'; then
+  echo
+  echo "== Issuing a badge to E-1001 on the virtual card (signed in as hr)"
+  "$cli" "${args[@]}" card issue E-1001 --reader "$reader" || true
+fi
+echo
+echo "== The card, read as an offline door reader does (signed in as security)"
+CARDISSUE_OPERATOR=security "$cli" "${args[@]}" issuer certificate --output "$demo/issuer.der" >/dev/null
+CARDISSUE_OPERATOR=security "$cli" "${args[@]}" card verify ${reader:+--reader "$reader"} \
+  --issuer-cert "$demo/issuer.der" || true
 echo
 echo "== Audit log (signed in as security)"
 CARDISSUE_OPERATOR=security "$cli" "${args[@]}" audit verify
@@ -30,7 +67,9 @@ cat <<TXT
 
 Try more, for example:
   $cli ${args[*]} --operator hr employee search mül
-  $cli ${args[*]} --operator hr card request E-1002
+  $cli ${args[*]} --operator frontdesk card set-state 0000000001 lost
+  $cli ${args[*]} --operator security deny-list export --output deny.crl
   $cli ${args[*]} --help
-Operators: admin, hr, security, frontdesk — password demo-password.
+Operators: admin, hr, security, frontdesk — password demo-password; key store
+passphrase demo-keystore-passphrase (set in CARDISSUE_KEYSTORE_PASSPHRASE).
 TXT

@@ -67,5 +67,6 @@ extern const CiCliCommand ci_cli_employee_commands[];
 extern const CiCliCommand ci_cli_zone_commands[];
 extern const CiCliCommand ci_cli_admin_commands[];
 extern const CiCliCommand ci_cli_audit_commands[];
+extern const CiCliCommand ci_cli_card_commands[];
 
 G_END_DECLS

@@ -1,0 +1,721 @@
+/* ci-services-issue.c
+ *
+ * Copyright 2026 CardIssue contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "card/ci-card-channel.h"
+#include "keys/ci-digest.h"
+#include "ci-services-issue.h"
+#include "ci-services-private.h"
+
+/* Issuing a card: the store record and the audit trail follow the pipeline
+ * step by step. Card I/O runs outside any database transaction; each step's
+ * result is then committed with its audit entry in a short transaction of its
+ * own, so a desk issuing on two readers never holds the database for the
+ * length of a card. */
+
+const guint8 ci_vcard_transport_key[16] = {
+  'C', 'I', '-', 'T', 'R', 'A', 'N', 'S', 'P', 'O', 'R', 'T', '-', 'K', 'E', 'Y'
+};
+
+#define PIN_DIGITS 6
+
+void
+ci_issue_result_free (CiIssueResult *result)
+{
+  if (result == NULL)
+    return;
+  if (result->pin)
+    OPENSSL_cleanse (result->pin, strlen (result->pin));
+  g_free (result->pin);
+  g_free (result);
+}
+
+typedef struct
+{
+  CiServices           *services;
+  CiOperator           *actor;
+  const CiIssueOptions *options;
+  CiCard               *card;
+  char                 *serial;
+  const char           *action;
+  CiAction              permission;
+} Issue;
+
+static void
+issue_clear (Issue *issue)
+{
+  g_clear_object (&issue->card);
+  g_clear_pointer (&issue->serial, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Issue, issue_clear)
+
+/* --- what goes on the card --------------------------------------------- */
+
+static gint
+compare_zone_ids (gconstpointer a,
+                  gconstpointer b)
+{
+  const CiCardZone *za = *(CiCardZone * const *) a, *zb = *(CiCardZone * const *) b;
+
+  return za->zone_id < zb->zone_id ? -1 : za->zone_id > zb->zone_id;
+}
+
+static CiCardZone *
+card_zone (CiStore  *store,
+           CiGrant  *grant,
+           GError  **error)
+{
+  g_autoptr(CiZone) zone = ci_store_zone_get (store, ci_grant_get_zone_id (grant), error);
+  g_autoptr(CiCardZone) out = NULL;
+  g_autoptr(CiSchedule) schedule = NULL;
+  g_autoptr(GArray) ranges = NULL;
+
+  if (zone == NULL)
+    return NULL;
+  out = ci_card_zone_new ();
+  out->zone_id = (guint32) ci_zone_get_id (zone);
+  out->kind = ci_zone_get_kind (zone);
+  out->parent_id = (guint32) MAX (0, ci_zone_get_parent_id (zone));
+  out->code = g_strdup (ci_zone_get_code (zone));
+  out->level = (guint8) CLAMP (ci_zone_get_security_level (zone), 0, 255);
+  out->expires = g_strdup (ci_grant_get_expires (grant));
+  out->time_zone = g_strdup (ci_zone_get_time_zone (zone));
+  if (ci_grant_get_schedule_id (grant) > 0)
+    {
+      schedule = ci_store_schedule_get (store, ci_grant_get_schedule_id (grant), error);
+      if (schedule == NULL
+          || !ci_schedule_rules_parse (ci_schedule_get_rules (schedule), &ranges, error))
+        return NULL;
+      g_array_append_vals (out->ranges, ranges->data, ranges->len);
+    }
+  return g_steal_pointer (&out);
+}
+
+/* The employee's grants that have not expired, as EF.ZONES wants them. */
+static GBytes *
+zones_object (CiStore     *store,
+              CiEmployee  *employee,
+              const char  *today,
+              guint32      revision,
+              GError     **error)
+{
+  g_autoptr(GPtrArray) grants = ci_store_grant_list (store, ci_employee_get_id (employee), 0,
+                                                     error);
+  CiCardZones zones;
+  GBytes *object = NULL;
+
+  if (grants == NULL)
+    return NULL;
+  ci_card_zones_init (&zones);
+  zones.revision = revision;
+  for (guint i = 0; i < grants->len; i++)
+    {
+      const char *expires = ci_grant_get_expires (grants->pdata[i]);
+      CiCardZone *zone;
+
+      if (expires && g_strcmp0 (expires, today) < 0)
+        continue;
+      if ((zone = card_zone (store, grants->pdata[i], error)) == NULL)
+        goto out;
+      g_ptr_array_add (zones.zones, zone);
+    }
+  g_ptr_array_sort (zones.zones, compare_zone_ids);
+  object = ci_card_zones_encode (&zones, error);
+out:
+  ci_card_zones_clear (&zones);
+  return object;
+}
+
+static GBytes *
+identity_object (CiEmployee  *employee,
+                 GError     **error)
+{
+  CiCardIdentity identity = {
+    .number = (char *) ci_employee_get_number (employee),
+    .given_name = (char *) ci_employee_get_given_name (employee),
+    .family_name = (char *) ci_employee_get_family_name (employee),
+    .department = (char *) ci_employee_get_department (employee),
+    .job_title = (char *) ci_employee_get_job_title (employee),
+    .valid_from = (char *) ci_employee_get_valid_from (employee),
+    .valid_until = (char *) ci_employee_get_valid_until (employee),
+  };
+
+  return ci_card_identity_encode (&identity, error);
+}
+
+static GBytes *
+card_object (CiCard      *card,
+             const char  *serial,
+             GBytes      *issuer_key,
+             const char  *today,
+             GError     **error)
+{
+  CiCardInfo info = {
+    .serial = (char *) serial,
+    .sequence = (guint8) CLAMP (ci_card_get_sequence (card), 1, 255),
+    .valid_until = (char *) ci_card_get_valid_until (card),
+    .issued_on = (char *) today,
+  };
+
+  ci_card_key_id (issuer_key, info.issuer_key_id);
+  return ci_card_info_encode (&info, error);
+}
+
+/* --- keys and secrets -------------------------------------------------- */
+
+/* AN10922 input: a two-letter purpose, then the serial in packed BCD. */
+static gboolean
+diversify (CiKeyStore  *keys,
+           CiKeyId      master,
+           const char  *purpose,
+           const char  *serial,
+           guint8       out[16],
+           GError     **error)
+{
+  guint8 m[7];
+
+  memcpy (m, purpose, 2);
+  if (!ci_card_serial_to_bcd (serial, m + 2))
+    {
+      g_set_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID,
+                   "Card serial %s is not 10 digits", serial);
+      return FALSE;
+    }
+  return ci_key_store_diversify (keys, master, m, sizeof m, out, error);
+}
+
+/* Profile §4: the PUK is derived, never stored. */
+static gboolean
+derive_puk (CiKeyStore  *keys,
+            const char  *serial,
+            char         puk[9],
+            GError     **error)
+{
+  guint8 key[16];
+
+  if (!diversify (keys, CI_KEY_CARD_AUTH_MASTER, "PK", serial, key, error))
+    return FALSE;
+  for (guint i = 0; i < 4; i++)
+    g_snprintf (puk + 2 * i, 3, "%02u", key[i] % 100);
+  OPENSSL_cleanse (key, sizeof key);
+  return TRUE;
+}
+
+static gboolean
+generate_pin (char     pin[9],
+              GError **error)
+{
+  guint n = 0;
+
+  while (n < PIN_DIGITS)
+    {
+      guint8 byte;
+
+      if (!ci_random_bytes (&byte, 1, error))
+        return FALSE;
+      /* 250 is a multiple of 10: no digit is likelier than another. */
+      if (byte < 250)
+        pin[n++] = (char) ('0' + byte % 10);
+    }
+  pin[n] = '\0';
+  return TRUE;
+}
+
+static gboolean
+check_pin (const char  *pin,
+           GError     **error)
+{
+  gsize len = strlen (pin);
+
+  for (gsize i = 0; i < len; i++)
+    if (!g_ascii_isdigit (pin[i]))
+      len = 0;
+  if (len < 4 || len > 8)
+    {
+      g_set_error_literal (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID,
+                           "The PIN must be 4 to 8 digits");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static GBytes *
+sign_with_issuer (GBytes   *data,
+                  gpointer  user_data,
+                  GError  **error)
+{
+  return ci_key_store_sign (user_data, CI_KEY_ISSUER, g_bytes_get_data (data, NULL),
+                            g_bytes_get_size (data), error);
+}
+
+/* --- the card record --------------------------------------------------- */
+
+static gboolean
+is_unfinished (CiCard *card)
+{
+  CiCardState state = ci_card_get_state (card);
+
+  return state == CI_CARD_REQUESTED || state == CI_CARD_INITIALISED
+         || state == CI_CARD_PERSONALISED;
+}
+
+/* A first card only while no other card works; a replacement only for a
+ * blocked card of the same employee. */
+static gboolean
+may_have_new_card (Issue       *issue,
+                   CiEmployee  *employee,
+                   GPtrArray   *cards,
+                   GError     **error)
+{
+  g_autofree char *old = ci_card_format_serial (issue->options->replaces);
+  CiCard *replaced = NULL;
+
+  if (ci_employee_get_status (employee) != CI_EMPLOYEE_ACTIVE)
+    {
+      g_set_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID,
+                   "%s is %s: only active employees get a card", ci_employee_get_number (employee),
+                   ci_employee_status_to_string (ci_employee_get_status (employee)));
+      return FALSE;
+    }
+  for (guint i = 0; i < cards->len; i++)
+    {
+      CiCard *card = cards->pdata[i];
+
+      if (ci_card_get_serial (card) == issue->options->replaces)
+        replaced = card;
+      else if (ci_card_get_state (card) == CI_CARD_ACTIVE)
+        {
+          g_autofree char *serial = ci_card_format_serial (ci_card_get_serial (card));
+
+          g_set_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID,
+                       "%s already has an active card, %s: block it (lost, stolen, damaged) "
+                       "and issue a replacement instead", ci_employee_get_number (employee),
+                       serial);
+          return FALSE;
+        }
+    }
+  if (issue->options->replaces == 0)
+    return TRUE;
+  if (replaced == NULL || !ci_card_state_is_blocked (ci_card_get_state (replaced)))
+    {
+      g_set_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID,
+                   "Card %s is not a blocked card of %s: report it lost, stolen or damaged "
+                   "first", old, ci_employee_get_number (employee));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The new card's record, in a transaction with its audit entry. */
+static CiCard *
+new_record (Issue       *issue,
+            CiEmployee  *employee,
+            GError     **error)
+{
+  g_auto(CiCall) call = { 0 };
+  g_autoptr(CiCard) card = ci_card_new ();
+  g_autofree char *serial = NULL;
+  g_autofree char *action = g_strconcat (issue->action, ".request", NULL);
+
+  if (!_ci_call_start (&call, issue->services, issue->actor, action, issue->permission, TRUE,
+                       "employee", ci_employee_get_number (employee), error))
+    return NULL;
+  ci_card_set_employee_id (card, ci_employee_get_id (employee));
+  ci_card_set_state (card, CI_CARD_REQUESTED);
+  ci_card_set_valid_until (card, ci_employee_get_valid_until (employee));
+  ci_card_set_replaces (card, issue->options->replaces);
+  if (!ci_store_card_insert (issue->services->store, card, error))
+    {
+      _ci_call_fail (&call, error);
+      return NULL;
+    }
+  serial = ci_card_format_serial (ci_card_get_serial (card));
+  _ci_call_subject (&call, "card", serial);
+  if (issue->options->replaces)
+    {
+      g_autofree char *old = ci_card_format_serial (issue->options->replaces);
+
+      _ci_call_detail (&call, "replaces", old);
+    }
+  return _ci_call_commit (&call, error) ? g_steal_pointer (&card) : NULL;
+}
+
+/* A half-written card names its record; a blank one takes the employee's
+ * newest record that nothing was written for yet, or a new one. */
+static CiCard *
+find_record (Issue              *issue,
+             CiEmployee         *employee,
+             const CiCardCheck  *check,
+             GError            **error)
+{
+  CiStore *store = issue->services->store;
+  g_autoptr(GPtrArray) cards = NULL;
+
+  if (check->serial != NULL)
+    {
+      gint64 serial = g_ascii_strtoll (check->serial, NULL, 10);
+      g_autoptr(CiCard) card = ci_store_card_get (store, serial, error);
+
+      if (card == NULL)
+        return NULL;
+      if (ci_card_get_employee_id (card) != ci_employee_get_id (employee) || !is_unfinished (card))
+        {
+          g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_WRONG_CARD,
+                       "This card is card %s, which is %s and not being issued to %s. "
+                       "Use a blank card.", check->serial,
+                       ci_card_state_to_string (ci_card_get_state (card)),
+                       ci_employee_get_number (employee));
+          return NULL;
+        }
+      return g_steal_pointer (&card);
+    }
+  cards = ci_store_card_list (store, ci_employee_get_id (employee), error);
+  if (cards == NULL)
+    return NULL;
+  for (guint i = cards->len; i > 0; i--)
+    if (ci_card_get_state (cards->pdata[i - 1]) == CI_CARD_REQUESTED
+        && ci_card_get_replaces (cards->pdata[i - 1]) == issue->options->replaces)
+      return g_object_ref (cards->pdata[i - 1]);
+  if (!may_have_new_card (issue, employee, cards, error))
+    return NULL;
+  return new_record (issue, employee, error);
+}
+
+/* --- steps into the store and the audit log ---------------------------- */
+
+static CiCardState
+state_after (CiIssueStep step)
+{
+  switch (step)
+    {
+    case CI_ISSUE_STEP_INITIALISE: return CI_CARD_INITIALISED;
+    case CI_ISSUE_STEP_PERSONALISE: return CI_CARD_PERSONALISED;
+    case CI_ISSUE_STEP_VERIFY: return CI_CARD_ACTIVE;
+    default: return CI_CARD_REQUESTED;
+    }
+}
+
+/* requested → initialised → personalised → active, one move at a time, so
+ * the card's history shows every state it went through. */
+static gboolean
+advance (CiStore      *store,
+         CiCard       *card,
+         CiCardState   target,
+         GError      **error)
+{
+  while (ci_card_get_state (card) < target)
+    {
+      CiCardState from = ci_card_get_state (card);
+
+      ci_card_set_state (card, from + 1);
+      if (!ci_store_card_set_state (store, card, from, error))
+        {
+          ci_card_set_state (card, from);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static void
+record_step (CiIssueStep   step,
+             gboolean      skipped,
+             gint64        duration_us,
+             const GError *step_error,
+             gpointer      user_data)
+{
+  Issue *issue = user_data;
+  g_auto(CiCall) call = { 0 };
+  g_autofree char *action = g_strconcat (issue->action, ".", ci_issue_step_name (step), NULL);
+  g_autoptr(GError) error = step_error ? g_error_copy (step_error) : NULL;
+  const CiIssueOptions *options = issue->options;
+
+  if (options->progress)
+    options->progress (options->reader, step, skipped, duration_us, step_error,
+                       options->progress_data);
+  if (!_ci_call_start (&call, issue->services, issue->actor, action, issue->permission,
+                       TRUE, "card", issue->serial, NULL))
+    return;
+  call.started -= duration_us;
+  _ci_call_detail (&call, "reader", options->reader);
+  if (skipped)
+    _ci_call_detail (&call, "skipped", "already done on the card");
+  if (error != NULL)
+    {
+      _ci_call_fail (&call, &error);
+      return;
+    }
+  if (state_after (step) != CI_CARD_REQUESTED
+      && !advance (issue->services->store, issue->card, state_after (step), &error))
+    {
+      g_warning ("Card %s: %s", issue->serial, error->message);
+      _ci_call_fail (&call, &error);
+      return;
+    }
+  _ci_call_commit (&call, NULL);
+}
+
+/* --- the service ------------------------------------------------------- */
+
+static gboolean
+preflight (Issue       *issue,
+           const char  *subject_type,
+           const char  *subject_id,
+           GError     **error)
+{
+  g_auto(CiCall) call = { 0 };
+  CiKeyStore *keys = issue->services->keys;
+
+  if (!_ci_call_start (&call, issue->services, issue->actor, issue->action, issue->permission,
+                       FALSE, subject_type, subject_id, error))
+    return FALSE;
+  _ci_call_detail (&call, "reader", issue->options->reader);
+  if (keys == NULL || !ci_key_store_is_unlocked (keys))
+    {
+      g_set_error_literal (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_SETUP,
+                           "The key store is locked: unlock it with the administrator's "
+                           "passphrase before issuing cards");
+      return _ci_call_fail (&call, error);
+    }
+  if (issue->options->pin != NULL && !check_pin (issue->options->pin, error))
+    return _ci_call_fail (&call, error);
+  return _ci_call_commit (&call, error);
+}
+
+static gboolean
+fill_request (Issue           *issue,
+              CiEmployee      *employee,
+              CiIssueRequest  *request,
+              GError         **error)
+{
+  CiServices *self = issue->services;
+  g_autofree char *today = ci_date_today ();
+
+  request->serial = issue->serial;
+  request->issuer_public_key = ci_key_store_get_public_key (self->keys, CI_KEY_ISSUER);
+  request->card = card_object (issue->card, issue->serial, request->issuer_public_key, today,
+                               error);
+  if (request->card == NULL
+      || (request->identity = identity_object (employee, error)) == NULL
+      || (request->zones = zones_object (self->store, employee, today, 1, error)) == NULL
+      || !diversify (self->keys, CI_KEY_CARD_ADMIN_MASTER, "CI", issue->serial,
+                     request->admin_key, error)
+      || !derive_puk (self->keys, issue->serial, request->puk, error))
+    return FALSE;
+  memcpy (request->transport_key, issue->options->transport_key
+          ? issue->options->transport_key : ci_vcard_transport_key, 16);
+  if (issue->options->pin)
+    g_strlcpy (request->pin, issue->options->pin, sizeof request->pin);
+  else if (!generate_pin (request->pin, error))
+    return FALSE;
+  request->sign = sign_with_issuer;
+  request->sign_data = self->keys;
+  request->on_step = record_step;
+  request->step_data = issue;
+  return TRUE;
+}
+
+static void
+request_clear (CiIssueRequest *request)
+{
+  ci_issue_request_clear_secrets (request);
+  g_clear_pointer (&request->card, g_bytes_unref);
+  g_clear_pointer (&request->identity, g_bytes_unref);
+  g_clear_pointer (&request->zones, g_bytes_unref);
+  g_clear_pointer (&request->issuer_public_key, g_bytes_unref);
+}
+
+static CiCardSession *
+open_card (const CiIssueOptions  *options,
+           CiCardCheck           *check,
+           GError               **error)
+{
+  g_autoptr(CiCardChannel) channel = NULL;
+  g_autoptr(CiCardSession) session = NULL;
+
+  channel = ci_card_channel_connect (options->reader, CI_CARD_SHARE_EXCLUSIVE,
+                                     options->cancellable, error);
+  if (channel == NULL)
+    return NULL;
+  ci_card_channel_set_trace (channel, options->trace);
+  session = ci_card_session_new (channel);
+  if (!ci_card_session_check (session, check, error))
+    return NULL;
+  return g_steal_pointer (&session);
+}
+
+/**
+ * ci_services_card_issue:
+ * @self: a #CiServices with an unlocked key store
+ * @actor: the signed-in operator (HR or security)
+ * @employee_number: whose card
+ * @options: the reader, the PIN, progress
+ * @error: return location for an error
+ *
+ * Issues a card in @options' reader: check → initialise → personalise → lock
+ * → verify, each step an audit entry with its outcome and duration, the card
+ * record following the steps, `active` only once the card verified. A card
+ * left half-written for this employee is finished. Blocks: run it in a worker.
+ *
+ * Returns: (transfer full): the serial, and the PIN if it was generated
+ */
+CiIssueResult *
+ci_services_card_issue (CiServices            *self,
+                        CiOperator            *actor,
+                        const char            *employee_number,
+                        const CiIssueOptions  *options,
+                        GError               **error)
+{
+  g_auto(Issue) issue = { self, actor, options };
+  g_autoptr(CiEmployee) employee = NULL;
+  g_autoptr(CiCardSession) session = NULL;
+  CiIssueRequest request = { 0 };
+  CiCardCheck check = { 0 };
+  CiIssueResult *result = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  g_return_val_if_fail (CI_IS_SERVICES (self), NULL);
+  g_return_val_if_fail (employee_number != NULL && options != NULL && options->reader, NULL);
+
+  issue.action = options->replaces ? "card.reissue" : "card.issue";
+  issue.permission = options->replaces ? CI_ACTION_CARD_REISSUE : CI_ACTION_CARD_ISSUE;
+  if (!preflight (&issue, "employee", employee_number, error)
+      || !(employee = ci_store_employee_get_by_number (self->store, employee_number, error)))
+    return NULL;
+  session = open_card (options, &check, error);
+  if (session == NULL)
+    {
+      issue.serial = g_strdup ("");
+      record_step (CI_ISSUE_STEP_CHECK, FALSE, g_get_monotonic_time () - start,
+                   error ? *error : NULL, &issue);
+      return NULL;
+    }
+  if ((issue.card = find_record (&issue, employee, &check, error)) != NULL)
+    {
+      issue.serial = ci_card_format_serial (ci_card_get_serial (issue.card));
+      request.check = &check;
+      if (fill_request (&issue, employee, &request, error)
+          && ci_card_issue (session, &request, error))
+        {
+          result = g_new0 (CiIssueResult, 1);
+          result->serial = ci_card_get_serial (issue.card);
+          result->pin = options->pin ? NULL : g_strdup (request.pin);
+        }
+    }
+  request_clear (&request);
+  ci_card_check_clear (&check);
+  return result;
+}
+
+/* The card's own EF.CARD and EF.IDENTITY are kept as they are: a change of
+ * access re-signs them with the new zones and changes nothing else. */
+static gboolean
+fill_access_request (Issue            *issue,
+                     CiCardSession    *session,
+                     CiCardCheck      *check,
+                     CiIssueRequest   *request,
+                     GError          **error)
+{
+  CiServices *self = issue->services;
+  g_autoptr(CiEmployee) employee = NULL;
+  g_autofree char *today = ci_date_today ();
+  CiCardContents contents;
+  guint8 life_cycle;
+  guint32 revision;
+
+  if (!ci_card_session_select_df (session, &life_cycle, error)
+      || !ci_card_read_contents (session, &contents, error))
+    return FALSE;
+  revision = contents.zones.revision + 1;
+  request->card = g_bytes_ref (contents.objects[CI_CARD_FILE_CARD]);
+  request->identity = g_bytes_ref (contents.objects[CI_CARD_FILE_IDENTITY]);
+  ci_card_contents_clear (&contents);
+  request->check = check;
+  request->serial = issue->serial;
+  request->issuer_public_key = ci_key_store_get_public_key (self->keys, CI_KEY_ISSUER);
+  request->sign = sign_with_issuer;
+  request->sign_data = self->keys;
+  request->on_step = record_step;
+  request->step_data = issue;
+  employee = ci_store_employee_get (self->store, ci_card_get_employee_id (issue->card), error);
+  return employee != NULL
+         && (request->zones = zones_object (self->store, employee, today, revision, error)) != NULL
+         && diversify (self->keys, CI_KEY_CARD_ADMIN_MASTER, "CI", issue->serial,
+                       request->admin_key, error);
+}
+
+static CiCard *
+active_card (CiServices         *self,
+             const CiCardCheck  *check,
+             GError            **error)
+{
+  g_autoptr(CiCard) card = NULL;
+
+  if (check->kind != CI_CARD_KIND_ISSUED || check->serial == NULL)
+    {
+      g_set_error_literal (error, CI_CARD_ERROR, CI_CARD_ERROR_WRONG_CARD,
+                           "The card in the reader is not an issued CardIssue card.");
+      return NULL;
+    }
+  card = ci_store_card_get (self->store, g_ascii_strtoll (check->serial, NULL, 10), error);
+  if (card != NULL && ci_card_get_state (card) != CI_CARD_ACTIVE)
+    {
+      g_set_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID,
+                   "Card %s is %s: only an active card gets new access", check->serial,
+                   ci_card_state_to_string (ci_card_get_state (card)));
+      return NULL;
+    }
+  return g_steal_pointer (&card);
+}
+
+/**
+ * ci_services_card_change_access:
+ * @self: a #CiServices with an unlocked key store
+ * @actor: the signed-in security officer
+ * @options: the reader holding the card
+ * @error: return location for an error
+ *
+ * Re-encodes the zones of the active card in the reader to the holder's
+ * grants now (profile §7.6): secure messaging with the card's diversified
+ * admin key, EF.ZONES and the signature rewritten, then verified. Blocks.
+ *
+ * Returns: %TRUE once the card verified with its new zones
+ */
+gboolean
+ci_services_card_change_access (CiServices            *self,
+                                CiOperator            *actor,
+                                const CiIssueOptions  *options,
+                                GError               **error)
+{
+  g_auto(Issue) issue = { self, actor, options, NULL, NULL, "card.change-access",
+                          CI_ACTION_CARD_CHANGE_ACCESS };
+  g_autoptr(CiCardSession) session = NULL;
+  CiIssueRequest request = { 0 };
+  CiCardCheck check = { 0 };
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (CI_IS_SERVICES (self), FALSE);
+  g_return_val_if_fail (options != NULL && options->reader != NULL, FALSE);
+
+  if (!preflight (&issue, "reader", options->reader, error)
+      || !(session = open_card (options, &check, error)))
+    return FALSE;
+  if ((issue.card = active_card (self, &check, error)) != NULL)
+    {
+      issue.serial = g_strdup (check.serial);
+      ok = fill_access_request (&issue, session, &check, &request, error)
+           && ci_card_rewrite_zones (session, &request, error);
+    }
+  request_clear (&request);
+  ci_card_check_clear (&check);
+  return ok;
+}

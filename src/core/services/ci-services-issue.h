@@ -1,0 +1,79 @@
+/* ci-services-issue.h
+ *
+ * Copyright 2026 CardIssue contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "card/ci-card-pipeline.h"
+#include "services/ci-services.h"
+
+G_BEGIN_DECLS
+
+/* The virtual card's transport key (docs/card-profile.md §5.1). */
+extern const guint8 ci_vcard_transport_key[16];
+
+/* Called from the thread running the issue, once per pipeline step. */
+typedef void (*CiIssueProgressFunc) (const char   *reader,
+                                     CiIssueStep   step,
+                                     gboolean      skipped,
+                                     gint64        duration_us,
+                                     const GError *error,
+                                     gpointer      user_data);
+
+/**
+ * CiIssueOptions:
+ * @reader: the PC/SC reader holding the card
+ * @pin: (nullable): the holder's PIN, 4–8 digits; %NULL generates one
+ * @transport_key: (nullable): the card type's transport key; %NULL for the
+ *   virtual card's
+ * @trace: (nullable): records the APDUs (PINs and keys never appear in it)
+ * @replaces: 0 for a first card; for a replacement, the serial of the blocked
+ *   card it replaces (this needs the reissue right, not the issue right)
+ */
+typedef struct
+{
+  const char          *reader;
+  gint64               replaces;
+  const char          *pin;
+  const guint8        *transport_key;
+  GCancellable        *cancellable;
+  CiCardTrace         *trace;
+  CiIssueProgressFunc  progress;
+  gpointer             progress_data;
+} CiIssueOptions;
+
+/**
+ * CiIssueResult:
+ * @pin: the PIN, when it was generated: show it to the holder once
+ */
+typedef struct
+{
+  gint64  serial;
+  char   *pin;
+} CiIssueResult;
+
+void           ci_issue_result_free        (CiIssueResult        *result);
+
+CiIssueResult *ci_services_card_issue      (CiServices           *self,
+                                            CiOperator           *actor,
+                                            const char           *employee_number,
+                                            const CiIssueOptions *options,
+                                            GError              **error);
+
+gboolean       ci_services_card_change_access (CiServices        *self,
+                                               CiOperator        *actor,
+                                               const CiIssueOptions *options,
+                                               GError           **error);
+GBytes        *ci_services_issuer_certificate (CiServices        *self,
+                                               CiOperator        *actor,
+                                               GError           **error);
+GBytes        *ci_services_deny_list       (CiServices           *self,
+                                            CiOperator           *actor,
+                                            guint                 valid_days,
+                                            GError              **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CiIssueResult, ci_issue_result_free)
+
+G_END_DECLS
