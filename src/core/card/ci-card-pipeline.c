@@ -178,11 +178,17 @@ initialise_keys (Run       *run,
                  GError   **error)
 {
   g_autoptr(GError) local = NULL;
+  g_autoptr(GBytes) content = NULL;
 
   if (!have_admin && !ci_card_session_put_key (run->session, CI_CARD_KEY_ADMIN,
                                                run->request->admin_key, error))
     return FALSE;
-  run->cardkey = read_object (run->session, CI_CARD_FILE_CARDKEY, NULL);
+  content = ci_card_session_read_file (run->session, CI_CARD_FILE_CARDKEY, error);
+  if (content == NULL)
+    return FALSE;
+  /* An empty EF.CARDKEY: the key pair is not made yet. */
+  run->cardkey = ci_card_file_object (g_bytes_get_data (content, NULL),
+                                      g_bytes_get_size (content), NULL);
   if (run->cardkey == NULL)
     run->cardkey = ci_card_session_generate_key (run->session, error);
   if (run->cardkey == NULL)

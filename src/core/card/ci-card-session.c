@@ -280,6 +280,23 @@ kind_for (guint8      life_cycle,
   return CI_CARD_KIND_TERMINATED;
 }
 
+static gboolean
+is_card_answer (const GError *error)
+{
+  switch (error->code)
+    {
+    case CI_CARD_ERROR_PROTOCOL:
+    case CI_CARD_ERROR_SECURITY:
+    case CI_CARD_ERROR_CONDITIONS:
+    case CI_CARD_ERROR_NOT_FOUND:
+    case CI_CARD_ERROR_WRONG_DATA:
+    case CI_CARD_ERROR_UNSUPPORTED:
+      return error->domain == CI_CARD_ERROR;
+    default:
+      return FALSE;
+    }
+}
+
 /**
  * ci_card_session_check:
  * @self: a session
@@ -305,7 +322,10 @@ ci_card_session_check (CiCardSession  *self,
   memset (out, 0, sizeof *out);
   if (!ci_card_session_select_mf (self, error) || !read_limits (self, error))
     {
-      g_prefix_error (error, "This is not a card CardIssue can write: ");
+      /* The card answered, but not as our profile says: say so. A card pulled
+       * or a reader gone keeps its own message. */
+      if (error && *error && is_card_answer (*error))
+        g_prefix_error (error, "This is not a card CardIssue can write: ");
       return FALSE;
     }
   if (!select_df (self, &out->life_cycle, error))
