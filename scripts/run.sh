@@ -21,12 +21,15 @@ args=(--database "$demo/cardissue.db" --keystore "$demo/keys.cikeys" --desk demo
 export CARDISSUE_PASSWORD=demo-password CARDISSUE_KEYSTORE_PASSPHRASE=demo-keystore-passphrase
 
 # The smart-card service: Debian's pcscd, with the vpcd virtual reader it
-# ships in /etc/reader.conf.d. Started here when nothing runs it.
-if ! pgrep -x pcscd >/dev/null; then
+# ships in /etc/reader.conf.d. Started here when nothing answers on its socket.
+if ! "$cli" "${args[@]}" reader list >/dev/null 2>&1; then
   sudo=""
   [[ $(id -u) -ne 0 ]] && sudo="sudo"
   $sudo pcscd
-  sleep 1
+  for _ in $(seq 50); do
+    "$cli" "${args[@]}" reader list >/dev/null 2>&1 && break
+    sleep 0.1
+  done
 fi
 
 reader=""
@@ -34,11 +37,12 @@ physical=$("$cli" "${args[@]}" reader list | grep -v '^Virtual PCD' | grep 'card
 if [[ -z $physical ]]; then
   reader="Virtual PCD 00 00"
   if ! pgrep -f "cardissue-vcard run.*$demo/card.img" >/dev/null; then
-    "$vcard" run --quiet --reconnect --image "$demo/card.img" --port 35963 &
-    disown
+    # Detached, so it stays in the reader after this script ends.
+    setsid "$vcard" run --quiet --reconnect --image "$demo/card.img" --port 35963 \
+      >"$demo/vcard.log" 2>&1 </dev/null &
   fi
   for _ in $(seq 50); do
-    "$cli" "${args[@]}" reader list | grep -q "^$reader	card present" && break
+    "$cli" "${args[@]}" reader list 2>/dev/null | grep -q "^$reader	card present" && break
     sleep 0.1
   done
 fi
