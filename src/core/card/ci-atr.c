@@ -10,7 +10,6 @@
 
 #include "card/ci-atr.h"
 #include "card/ci-card-error.h"
-#include "keys/ci-digest.h"
 
 static gboolean
 atr_malformed (GError     **error,
@@ -100,73 +99,5 @@ ci_atr_parse (const guint8  *bytes,
   memcpy (out->historical, bytes + i, k);
   out->historical_len = k;
   out->extended_length = historical_extended_length (out->historical, k);
-  return TRUE;
-}
-
-/**
- * ci_atr_to_string:
- * @atr: a parsed ATR
- *
- * Returns: (transfer full): the ATR as spaced hex, "3B 8B 80 01 …"
- */
-char *
-ci_atr_to_string (const CiAtr *atr)
-{
-  GString *s = g_string_new (NULL);
-
-  g_return_val_if_fail (atr != NULL, NULL);
-
-  for (gsize i = 0; i < atr->len; i++)
-    g_string_append_printf (s, i ? " %02X" : "%02X", atr->bytes[i]);
-  return g_string_free (s, FALSE);
-}
-
-static gsize
-hex_to_bytes (const char *hex,
-              guint8     *out,
-              gsize       max)
-{
-  g_autofree char *compact = g_strdelimit (g_strdup (hex), " :", ' ');
-  GString *s = g_string_new (NULL);
-  gsize n;
-
-  for (const char *p = compact; *p; p++)
-    if (*p != ' ')
-      g_string_append_c (s, *p);
-  n = s->len / 2;
-  if (s->len % 2 != 0 || n > max || !ci_hex_decode (s->str, out, n))
-    n = 0;
-  g_string_free (s, TRUE);
-  return n;
-}
-
-/**
- * ci_atr_matches:
- * @atr: a parsed ATR
- * @pattern_hex: the expected ATR in hex (spaces and colons allowed)
- * @mask_hex: (nullable): a mask of the same length; %NULL compares every bit
- *
- * Returns: %TRUE if (ATR & mask) == (pattern & mask) over the full length
- */
-gboolean
-ci_atr_matches (const CiAtr *atr,
-                const char  *pattern_hex,
-                const char  *mask_hex)
-{
-  guint8 pattern[CI_ATR_MAX], mask[CI_ATR_MAX];
-  gsize plen, mlen;
-
-  g_return_val_if_fail (atr != NULL && pattern_hex != NULL, FALSE);
-
-  plen = hex_to_bytes (pattern_hex, pattern, sizeof pattern);
-  if (plen == 0 || plen != atr->len)
-    return FALSE;
-  if (mask_hex == NULL)
-    memset (mask, 0xff, plen);
-  else if ((mlen = hex_to_bytes (mask_hex, mask, sizeof mask)) != plen)
-    return FALSE;
-  for (gsize i = 0; i < plen; i++)
-    if ((atr->bytes[i] & mask[i]) != (pattern[i] & mask[i]))
-      return FALSE;
   return TRUE;
 }

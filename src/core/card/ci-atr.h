@@ -34,9 +34,5 @@ gboolean  ci_atr_parse      (const guint8  *bytes,
                              gsize          len,
                              CiAtr         *out,
                              GError       **error);
-char     *ci_atr_to_string  (const CiAtr   *atr);
-gboolean  ci_atr_matches    (const CiAtr   *atr,
-                             const char    *pattern_hex,
-                             const char    *mask_hex);
 
 G_END_DECLS

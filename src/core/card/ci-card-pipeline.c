@@ -458,31 +458,6 @@ ci_card_issue (CiCardSession   *session,
   return ok;
 }
 
-/**
- * ci_card_verify_issued:
- * @session: a session on an issued card
- * @request: what should be on it (signature and card key are only checked)
- * @error: return location for a #CI_CARD_ERROR error
- *
- * The verify step alone, as a verify step entry.
- *
- * Returns: %TRUE if the card holds exactly @request's data and is locked
- */
-gboolean
-ci_card_verify_issued (CiCardSession   *session,
-                       CiIssueRequest  *request,
-                       GError         **error)
-{
-  Run run = { session, request };
-  gboolean ok;
-
-  g_return_val_if_fail (session != NULL && request != NULL, FALSE);
-
-  ok = run_step (&run, CI_ISSUE_STEP_VERIFY, verify_step, error);
-  run_clear (&run);
-  return ok;
-}
-
 static gboolean
 rewrite_step (Run     *run,
               GError **error)

@@ -73,9 +73,6 @@ void     ci_issue_request_clear_secrets (CiIssueRequest  *request);
 gboolean ci_card_issue                  (CiCardSession   *session,
                                          CiIssueRequest  *request,
                                          GError         **error);
-gboolean ci_card_verify_issued          (CiCardSession   *session,
-                                         CiIssueRequest  *request,
-                                         GError         **error);
 gboolean ci_card_rewrite_zones          (CiCardSession   *session,
                                          CiIssueRequest  *request,
                                          GError         **error);

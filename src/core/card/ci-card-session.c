@@ -59,13 +59,6 @@ ci_card_session_get_channel (CiCardSession *self)
   return self->channel;
 }
 
-gboolean
-ci_card_session_is_secure (CiCardSession *self)
-{
-  g_return_val_if_fail (self != NULL, FALSE);
-  return self->sm != NULL;
-}
-
 /**
  * ci_card_session_end_sm:
  * @self: a session

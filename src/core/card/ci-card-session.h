@@ -55,7 +55,6 @@ typedef struct _CiCardSession CiCardSession;
 CiCardSession *ci_card_session_new            (CiCardChannel  *channel);
 void           ci_card_session_free           (CiCardSession  *self);
 CiCardChannel *ci_card_session_get_channel    (CiCardSession  *self);
-gboolean       ci_card_session_is_secure      (CiCardSession  *self);
 
 gboolean       ci_card_session_check          (CiCardSession  *self,
                                                CiCardCheck    *out,
