@@ -473,20 +473,13 @@ preflight (Issue       *issue,
            GError     **error)
 {
   g_auto(CiCall) call = { 0 };
-  CiKeyStore *keys = issue->services->keys;
 
   if (!_ci_call_start (&call, issue->services, issue->actor, issue->action, issue->permission,
                        FALSE, subject_type, subject_id, error))
     return FALSE;
   _ci_call_detail (&call, "reader", issue->options->reader);
-  if (keys == NULL || !ci_key_store_is_unlocked (keys))
-    {
-      g_set_error_literal (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_SETUP,
-                           "The key store is locked: unlock it with the administrator's "
-                           "passphrase before issuing cards");
-      return _ci_call_fail (&call, error);
-    }
-  if (issue->options->pin != NULL && !check_pin (issue->options->pin, error))
+  if (!_ci_check_keys (issue->services, error)
+      || (issue->options->pin != NULL && !check_pin (issue->options->pin, error)))
     return _ci_call_fail (&call, error);
   return _ci_call_commit (&call, error);
 }

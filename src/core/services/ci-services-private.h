@@ -76,6 +76,8 @@ gboolean  _ci_record         (CiServices   *self,
                               gint64        started);
 gboolean  _ci_check_password (const char   *password,
                               GError      **error);
+gboolean  _ci_check_keys     (CiServices   *self,
+                              GError      **error);
 
 typedef GPtrArray *(*CiStoreListFunc) (CiStore *store, GError **error);
 

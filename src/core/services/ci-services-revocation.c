@@ -17,17 +17,6 @@
 
 #define DENY_LIST_NUMBER_KEY "deny-list-number"
 
-static gboolean
-keys_unlocked (CiServices  *self,
-               GError     **error)
-{
-  if (self->keys != NULL && ci_key_store_is_unlocked (self->keys))
-    return TRUE;
-  g_set_error_literal (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_SETUP,
-                       "The key store is locked: unlock it with the administrator's passphrase");
-  return FALSE;
-}
-
 /**
  * ci_services_issuer_certificate:
  * @self: a #CiServices with an unlocked key store
@@ -50,7 +39,7 @@ ci_services_issuer_certificate (CiServices  *self,
   if (!_ci_call_start (&call, self, actor, "issuer.certificate", CI_ACTION_CARD_BLOCK, FALSE,
                        "issuer", "", error))
     return NULL;
-  if (!keys_unlocked (self, error)
+  if (!_ci_check_keys (self, error)
       || !(cert = ci_key_store_issuer_certificate (self->keys, NULL, error)))
     {
       _ci_call_fail (&call, error);
@@ -127,7 +116,7 @@ ci_services_deny_list (CiServices  *self,
     return NULL;
   number = next_number (self->store);
   number_text = g_strdup_printf ("%" G_GUINT64_FORMAT, number);
-  if (!keys_unlocked (self, error)
+  if (!_ci_check_keys (self, error)
       || !(entries = blocked_cards (self->store, error))
       || !(cert = ci_key_store_issuer_certificate (self->keys, NULL, error))
       || !(crl = ci_deny_list_build (self->keys, cert, entries, number, now,

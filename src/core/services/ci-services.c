@@ -796,3 +796,24 @@ ci_services_audit_checkpoint (CiServices  *self,
     return FALSE;
   return ci_audit_log_checkpoint (self->audit, error);
 }
+
+/**
+ * _ci_check_keys:
+ * @self: a #CiServices
+ * @error: return location for a #CI_SERVICE_ERROR_SETUP error
+ *
+ * Card work signs and diversifies with the key store: it must be unlocked.
+ *
+ * Returns: %TRUE if the key store is there and unlocked
+ */
+gboolean
+_ci_check_keys (CiServices  *self,
+                GError     **error)
+{
+  if (self->keys != NULL && ci_key_store_is_unlocked (self->keys))
+    return TRUE;
+  g_set_error_literal (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_SETUP,
+                       "The key store is locked: unlock it with the administrator's passphrase "
+                       "before working with cards");
+  return FALSE;
+}
