@@ -145,6 +145,13 @@ check_step (Run     *run,
 
 /* --- initialise -------------------------------------------------------- */
 
+/* This run creates the application itself: every file starts out 00. */
+static gboolean
+is_fresh (Run *run)
+{
+  return run->check.kind == CI_CARD_KIND_BLANK || run->check.kind == CI_CARD_KIND_STARTED;
+}
+
 /* A blank card, or one whose initialisation stopped before the serial:
  * SM with the transport key, then the application from scratch. */
 static gboolean
@@ -183,12 +190,15 @@ initialise_keys (Run       *run,
   if (!have_admin && !ci_card_session_put_key (run->session, CI_CARD_KEY_ADMIN,
                                                run->request->admin_key, error))
     return FALSE;
-  content = ci_card_session_read_file (run->session, CI_CARD_FILE_CARDKEY, error);
-  if (content == NULL)
-    return FALSE;
-  /* An empty EF.CARDKEY: the key pair is not made yet. */
-  run->cardkey = ci_card_file_object (g_bytes_get_data (content, NULL),
-                                      g_bytes_get_size (content), NULL);
+  /* A card resumed may have its key pair already: EF.CARDKEY then holds it. */
+  if (!is_fresh (run))
+    {
+      content = ci_card_session_read_file (run->session, CI_CARD_FILE_CARDKEY, error);
+      if (content == NULL)
+        return FALSE;
+      run->cardkey = ci_card_file_object (g_bytes_get_data (content, NULL),
+                                          g_bytes_get_size (content), NULL);
+    }
   if (run->cardkey == NULL)
     run->cardkey = ci_card_session_generate_key (run->session, error);
   if (run->cardkey == NULL)
@@ -276,7 +286,7 @@ personalise_step (Run     *run,
 {
   CiIssueRequest *request = run->request;
   /* A fresh card's files are all 00; a resumed one may hold longer data. */
-  gboolean fresh = run->check.kind == CI_CARD_KIND_BLANK || run->check.kind == CI_CARD_KIND_STARTED;
+  gboolean fresh = is_fresh (run);
   gsize id_prev = fresh ? 0 : ci_card_file_size (CI_CARD_FILE_IDENTITY);
   gsize zones_prev = fresh ? 0 : ci_card_file_size (CI_CARD_FILE_ZONES);
   gsize sig_prev = fresh ? 0 : ci_card_file_size (CI_CARD_FILE_SIGNATURE);
@@ -286,8 +296,10 @@ personalise_step (Run     *run,
   if (run->cardkey == NULL && (run->cardkey = read_object (run->session, CI_CARD_FILE_CARDKEY,
                                                              error)) == NULL)
     return FALSE;
-  return ci_card_session_write_file (run->session, CI_CARD_FILE_CARD, request->card,
-                                     fresh ? 0 : ci_card_file_size (CI_CARD_FILE_CARD), error)
+  /* Initialise wrote EF.CARD moments ago on a fresh card; a resumed one gets
+   * it again, as its date of issue may be another day's. */
+  return (fresh || ci_card_session_write_file (run->session, CI_CARD_FILE_CARD, request->card,
+                                               ci_card_file_size (CI_CARD_FILE_CARD), error))
          && ci_card_session_write_file (run->session, CI_CARD_FILE_IDENTITY, request->identity,
                                         id_prev, error)
          && ci_card_session_write_file (run->session, CI_CARD_FILE_ZONES, request->zones,
