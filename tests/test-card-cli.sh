@@ -65,7 +65,7 @@ wait_for() {
   return 1
 }
 
-echo "1..28"
+echo "1..29"
 cli demo >/dev/null 2>&1
 ok $? "demo database"
 
@@ -83,6 +83,9 @@ card_in 1 "$work/b.img"
 expect "a second first card for the same employee is refused" 5 "already has an active card" \
   env CARDISSUE_OPERATOR=hr "$cli_bin" --database "$work/db" --keystore "$work/keys" \
   card issue E-1001 --reader "$r1"
+CARDISSUE_OPERATOR=security cli audit export 2>/dev/null \
+  | grep -q '"action":"card.issue.check".*"outcome":"failed","reason":"E-1001 already has an active card'
+ok $? "the refusal is in the audit log"
 
 export CARDISSUE_OPERATOR=security
 expect "issuer certificate" 0 "written" cli issuer certificate --output "$work/issuer.der"

@@ -527,6 +527,22 @@ request_clear (CiIssueRequest *request)
   g_clear_pointer (&request->issuer_public_key, g_bytes_unref);
 }
 
+/* No usable card in the reader (none, foreign, another's, the wrong state):
+ * the check step failed, and the audit log says so. Takes @local. */
+static void
+fail_check (Issue        *issue,
+            CiCardCheck  *check,
+            gint64        start,
+            GError       *local,
+            GError      **error)
+{
+  g_free (issue->serial);
+  issue->serial = g_strdup (check->serial ? check->serial : "");
+  record_step (CI_ISSUE_STEP_CHECK, FALSE, g_get_monotonic_time () - start, local, issue);
+  g_propagate_error (error, local);
+  ci_card_check_clear (check);
+}
+
 static CiCardSession *
 open_card (const CiIssueOptions  *options,
            CiCardCheck           *check,
@@ -574,6 +590,7 @@ ci_services_card_issue (CiServices            *self,
   CiIssueRequest request = { 0 };
   CiCardCheck check = { 0 };
   CiIssueResult *result = NULL;
+  GError *local = NULL;
   gint64 start = g_get_monotonic_time ();
 
   g_return_val_if_fail (CI_IS_SERVICES (self), NULL);
@@ -584,25 +601,23 @@ ci_services_card_issue (CiServices            *self,
   if (!preflight (&issue, "employee", employee_number, error)
       || !(employee = ci_store_employee_get_by_number (self->store, employee_number, error)))
     return NULL;
-  session = open_card (options, &check, error);
-  if (session == NULL)
+  /* A card that can't be used (none, foreign, another's) fails the check step. */
+  session = open_card (options, &check, &local);
+  if (session != NULL)
+    issue.card = find_record (&issue, employee, &check, &local);
+  if (issue.card == NULL)
     {
-      issue.serial = g_strdup ("");
-      record_step (CI_ISSUE_STEP_CHECK, FALSE, g_get_monotonic_time () - start,
-                   error ? *error : NULL, &issue);
+      fail_check (&issue, &check, start, local, error);
       return NULL;
     }
-  if ((issue.card = find_record (&issue, employee, &check, error)) != NULL)
+  issue.serial = ci_card_format_serial (ci_card_get_serial (issue.card));
+  request.check = &check;
+  if (fill_request (&issue, employee, &request, error)
+      && ci_card_issue (session, &request, error))
     {
-      issue.serial = ci_card_format_serial (ci_card_get_serial (issue.card));
-      request.check = &check;
-      if (fill_request (&issue, employee, &request, error)
-          && ci_card_issue (session, &request, error))
-        {
-          result = g_new0 (CiIssueResult, 1);
-          result->serial = ci_card_get_serial (issue.card);
-          result->pin = options->pin ? NULL : g_strdup (request.pin);
-        }
+      result = g_new0 (CiIssueResult, 1);
+      result->serial = ci_card_get_serial (issue.card);
+      result->pin = options->pin ? NULL : g_strdup (request.pin);
     }
   request_clear (&request);
   ci_card_check_clear (&check);
@@ -694,20 +709,26 @@ ci_services_card_change_access (CiServices            *self,
   g_autoptr(CiCardSession) session = NULL;
   CiIssueRequest request = { 0 };
   CiCardCheck check = { 0 };
-  gboolean ok = FALSE;
+  GError *local = NULL;
+  gint64 start = g_get_monotonic_time ();
+  gboolean ok;
 
   g_return_val_if_fail (CI_IS_SERVICES (self), FALSE);
   g_return_val_if_fail (options != NULL && options->reader != NULL, FALSE);
 
-  if (!preflight (&issue, "reader", options->reader, error)
-      || !(session = open_card (options, &check, error)))
+  if (!preflight (&issue, "reader", options->reader, error))
     return FALSE;
-  if ((issue.card = active_card (self, &check, error)) != NULL)
+  session = open_card (options, &check, &local);
+  if (session != NULL)
+    issue.card = active_card (self, &check, &local);
+  if (issue.card == NULL)
     {
-      issue.serial = g_strdup (check.serial);
-      ok = fill_access_request (&issue, session, &check, &request, error)
-           && ci_card_rewrite_zones (session, &request, error);
+      fail_check (&issue, &check, start, local, error);
+      return FALSE;
     }
+  issue.serial = g_strdup (check.serial);
+  ok = fill_access_request (&issue, session, &check, &request, error)
+       && ci_card_rewrite_zones (session, &request, error);
   request_clear (&request);
   ci_card_check_clear (&check);
   return ok;
