@@ -11,13 +11,13 @@
 
 #include "ci-vcard-private.h"
 
-#include "card/ci-tlv.h"
+#include "card/ci-card-data.h"
 #include "keys/ci-digest.h"
 
 #include <string.h>
 
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
+#include <openssl/x509.h>
 
 #define AUTH_CRYPTOGRAM_LEN 40
 #define IA_CHALLENGE_MIN    16
@@ -28,8 +28,6 @@
 
 /* Profile §5.3: what INTERNAL AUTHENTICATE signs starts with "CIAUTH1". */
 static const guint8 ia_prefix[] = { 'C', 'I', 'A', 'U', 'T', 'H', '1' };
-/* prime256v1, 1.2.840.10045.3.1.7 */
-static const guint8 p256_oid[] = { 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07 };
 
 /* The condition of the commands the profile marks "SM" (§8). */
 static gboolean
@@ -228,18 +226,18 @@ gboolean
 _ci_vcard_public_key_object (EVP_PKEY   *key,
                              GByteArray *out)
 {
-  guint8 point[EC_POINT_LEN];
-  size_t len = 0;
-  guint mark;
+  g_autoptr(GBytes) spki = NULL;
+  g_autoptr(GBytes) object = NULL;
+  unsigned char *der = NULL;
+  int der_len = i2d_PUBKEY (key, &der);
 
-  if (EVP_PKEY_get_octet_string_param (key, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, point,
-                                       sizeof point, &len) != 1
-      || len != EC_POINT_LEN || point[0] != 0x04)
+  if (der_len <= 0)
     return FALSE;
-  mark = ci_tlv_begin (out, 0x7F49);
-  ci_tlv_append (out, 0x06, p256_oid, sizeof p256_oid);
-  ci_tlv_append (out, 0x86, point, len);
-  ci_tlv_end (out, mark);
+  spki = g_bytes_new (der, der_len);
+  OPENSSL_free (der);
+  if ((object = ci_card_key_encode (spki, NULL)) == NULL)
+    return FALSE;
+  g_byte_array_append (out, g_bytes_get_data (object, NULL), g_bytes_get_size (object));
   return TRUE;
 }
 
