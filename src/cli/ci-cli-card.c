@@ -82,7 +82,7 @@ print_step (const char   *reader,
   if (skipped)
     g_print ("  %-12s already done\n", ci_issue_step_name (step));
   else
-    g_print ("  %-12s %s (%.0f ms)\n", ci_issue_step_name (step), error ? "FAILED" : "ok",
+    g_print ("  %-12s %s (%.1f ms)\n", ci_issue_step_name (step), error ? "FAILED" : "ok",
              duration_us / 1000.0);
 }
 

@@ -69,10 +69,13 @@ run_step (Run          *run,
   gint64 start = g_get_monotonic_time ();
   GError *local = NULL;
   gboolean ok = func (run, &local);
+  gint64 duration = g_get_monotonic_time () - start;
 
+  /* A check the caller made already counts as this step's time. */
+  if (step == CI_ISSUE_STEP_CHECK && run->request->check != NULL)
+    duration += run->request->check->duration_us;
   if (run->request->on_step)
-    run->request->on_step (step, FALSE, g_get_monotonic_time () - start, local,
-                           run->request->step_data);
+    run->request->on_step (step, FALSE, duration, local, run->request->step_data);
   if (!ok)
     g_propagate_error (error, local);
   return ok;

@@ -308,6 +308,7 @@ ci_card_session_check (CiCardSession  *self,
 {
   g_autoptr(GBytes) file = NULL;
   g_autoptr(GBytes) object = NULL;
+  gint64 start = g_get_monotonic_time ();
   CiCardInfo info;
 
   g_return_val_if_fail (self != NULL && out != NULL, FALSE);
@@ -335,6 +336,7 @@ ci_card_session_check (CiCardSession  *self,
         }
     }
   out->kind = kind_for (out->life_cycle, out->serial);
+  out->duration_us = g_get_monotonic_time () - start;
   return TRUE;
 }
 

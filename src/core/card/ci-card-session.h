@@ -48,6 +48,7 @@ typedef struct
   CiCardKind  kind;
   guint8      life_cycle;
   char       *serial;
+  gint64      duration_us;
 } CiCardCheck;
 
 typedef struct _CiCardSession CiCardSession;
