@@ -82,11 +82,12 @@ emit_event (gpointer data)
 }
 
 static void
-post (CiReaderMonitor *self,
-      guint            signal,
-      const char      *reader,
-      const guint8    *atr,
-      gsize            atr_len)
+post_event (CiReaderMonitor *self,
+            guint            signal,
+            const char      *reader,
+            const guint8    *atr,
+            gsize            atr_len,
+            gboolean         flag)
 {
   Event *event = g_new0 (Event, 1);
 
@@ -94,19 +95,25 @@ post (CiReaderMonitor *self,
   event->signal = signal;
   event->reader = g_strdup (reader);
   event->atr = atr ? g_bytes_new (atr, atr_len) : NULL;
+  event->flag = flag;
   g_main_context_invoke_full (self->owner, G_PRIORITY_DEFAULT, emit_event, event, event_free);
+}
+
+static void
+post (CiReaderMonitor *self,
+      guint            signal,
+      const char      *reader,
+      const guint8    *atr,
+      gsize            atr_len)
+{
+  post_event (self, signal, reader, atr, atr_len, FALSE);
 }
 
 static void
 post_service (CiReaderMonitor *self,
               gboolean         available)
 {
-  Event *event = g_new0 (Event, 1);
-
-  event->self = g_object_ref (self);
-  event->signal = SERVICE_CHANGED;
-  event->flag = available;
-  g_main_context_invoke_full (self->owner, G_PRIORITY_DEFAULT, emit_event, event, event_free);
+  post_event (self, SERVICE_CHANGED, NULL, NULL, 0, available);
 }
 
 static gboolean
