@@ -21,13 +21,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cli() { "$cli_bin" --database "$work/db" --keystore "$work/keys" --desk test "$@"; }
-export CARDISSUE_PASSWORD=demo-password CARDISSUE_KEYSTORE_PASSPHRASE=demo-keystore-passphrase
-
-ok() {
-  n=$((n + 1))
-  if [[ $1 -eq 0 ]]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=1; fi
-}
+source "$(dirname "$0")/card-test-lib.sh"
 
 # expect NAME EXPECTED-EXIT PATTERN COMMAND… — runs, checks exit code and output
 expect() {
@@ -53,16 +47,6 @@ card_out() {
   eval "pid=\$card_pid_$slot"
   kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
   wait_for "$slot" "empty"
-}
-
-wait_for() {
-  local reader="Virtual PCD 00 0$1"
-  for _ in $(seq 100); do
-    cli reader list 2>/dev/null | grep -q "^$reader	$2" && return 0
-    sleep 0.1
-  done
-  echo "# $reader never became: $2"
-  return 1
 }
 
 echo "1..29"

@@ -25,27 +25,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cli() { "$cli_bin" --database "$work/db" --keystore "$work/keys" --desk test "$@"; }
-export CARDISSUE_PASSWORD=demo-password CARDISSUE_KEYSTORE_PASSPHRASE=demo-keystore-passphrase
+source "$(dirname "$0")/card-test-lib.sh"
 export CARDISSUE_OPERATOR=hr
-
-ok() {
-  n=$((n + 1))
-  if [[ $1 -eq 0 ]]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=1; fi
-}
-
-present() {
-  for _ in $(seq 100); do
-    cli reader list 2>/dev/null | grep -q "^$reader	$1" && return 0
-    sleep 0.05
-  done
-  return 1
-}
 
 card_in() {
   "$vcard" run --quiet --image "$work/card.img" --port "$port" "$@" &
   card_pid=$!
-  present "card present"
+  wait_for 0 "card present"
 }
 
 cli demo >/dev/null 2>&1
@@ -78,7 +64,7 @@ for k in $(seq 1 80); do
   wait "$card_pid"; rc=$?; card_pid=
   now_failed=$(failed_entries)
   logged=$((now_failed - before_failed))
-  present "empty"
+  wait_for 0 "empty"
   card_in
   cli card issue "T-$k" --reader "$reader" > "$work/second.txt" 2>&1
   second=$?
@@ -87,7 +73,7 @@ for k in $(seq 1 80); do
   verdict=$?
   cards=$(cli employee show "T-$k" | grep '^card:')
   kill "$card_pid" 2>/dev/null; wait "$card_pid" 2>/dev/null; card_pid=
-  present "empty"
+  wait_for 0 "empty"
   before_failed=$(failed_entries)
   if [[ $rc -eq 3 && $logged -ge 1 && $second -eq 0 && $verdict -eq 0 \
         && $(wc -l <<<"$cards") -eq 1 && $cards == *active ]]; then
