@@ -28,6 +28,9 @@ struct _CiAuditLog
   guint       checkpoint_interval;
   gint64      last_checkpoint_seq;
   GByteArray *scratch;
+  /* Desks issue on several readers at once: committed() runs in each worker
+   * thread, outside any store transaction, and checkpoints must not race. */
+  GRecMutex   checkpoint_lock;
 };
 
 G_DEFINE_FINAL_TYPE (CiAuditLog, ci_audit_log, G_TYPE_OBJECT)
@@ -43,6 +46,7 @@ ci_audit_log_finalize (GObject *object)
   g_clear_object (&self->keys);
   g_clear_pointer (&self->desk, g_free);
   g_clear_pointer (&self->scratch, g_byte_array_unref);
+  g_rec_mutex_clear (&self->checkpoint_lock);
 
   G_OBJECT_CLASS (ci_audit_log_parent_class)->finalize (object);
 }
@@ -59,6 +63,7 @@ ci_audit_log_init (CiAuditLog *self)
   self->checkpoint_interval = CI_AUDIT_DEFAULT_CHECKPOINT_INTERVAL;
   self->last_checkpoint_seq = -1;
   self->scratch = g_byte_array_new ();
+  g_rec_mutex_init (&self->checkpoint_lock);
 }
 
 /**
@@ -196,12 +201,14 @@ ci_audit_log_committed (CiAuditLog         *self,
                         const CiAuditEntry *entry)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GRecMutexLocker) locker = NULL;
 
   g_return_if_fail (CI_IS_AUDIT_LOG (self));
 
   send_to_journal (entry);
   if (self->keys == NULL || !ci_key_store_is_unlocked (self->keys))
     return;
+  locker = g_rec_mutex_locker_new (&self->checkpoint_lock);
   if (self->last_checkpoint_seq < 0)
     {
       g_autoptr(GPtrArray) list = ci_store_checkpoint_list (self->store, NULL);
@@ -259,9 +266,11 @@ ci_audit_log_checkpoint (CiAuditLog  *self,
 {
   g_autoptr(CiAuditCheckpoint) c = ci_audit_checkpoint_new ();
   g_autoptr(GBytes) payload = NULL;
+  g_autoptr(GRecMutexLocker) locker = NULL;
 
   g_return_val_if_fail (CI_IS_AUDIT_LOG (self), FALSE);
 
+  locker = g_rec_mutex_locker_new (&self->checkpoint_lock);
   if (self->keys == NULL)
     {
       g_set_error_literal (error, CI_AUDIT_ERROR, CI_AUDIT_ERROR_FAILED,
