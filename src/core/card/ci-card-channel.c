@@ -471,7 +471,9 @@ ci_card_channel_reset (CiCardChannel  *self,
  * ci_card_channel_disconnect:
  * @self: a channel
  *
- * Leaves the card powered and the reader free for others. Safe to call twice.
+ * Frees the reader for others. A card held exclusively (it was written) is
+ * powered off, which is the signal for an encoder with a hopper to eject it;
+ * a shared one is left as it is. Safe to call twice.
  */
 void
 ci_card_channel_disconnect (CiCardChannel *self)
@@ -480,6 +482,7 @@ ci_card_channel_disconnect (CiCardChannel *self)
 
   if (!self->connected)
     return;
-  SCardDisconnect (self->handle, SCARD_LEAVE_CARD);
+  SCardDisconnect (self->handle, self->share_mode == SCARD_SHARE_EXCLUSIVE ? SCARD_UNPOWER_CARD
+                                                                           : SCARD_LEAVE_CARD);
   self->connected = FALSE;
 }

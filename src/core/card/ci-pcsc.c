@@ -68,22 +68,30 @@ cancel_wait (GCancellable *cancellable,
   SCardCancel (*(SCARDCONTEXT *) user_data);
 }
 
+static gboolean
+has_card (const SCARD_READERSTATE *state)
+{
+  return (state->dwEventState & SCARD_STATE_PRESENT) != 0;
+}
+
 /**
- * ci_pcsc_wait_for_card:
+ * ci_pcsc_wait_for_state:
  * @reader: a reader name
+ * @present: wait for a card (%TRUE) or for an empty reader (%FALSE)
  * @timeout_ms: how long to wait; 0 checks once
  * @cancellable: (nullable): cancels the wait through SCardCancel
  * @error: return location for a #CI_CARD_ERROR error
  *
- * Blocks until a card is present in @reader.
+ * Blocks until @reader holds a card, or holds none.
  *
- * Returns: %TRUE when a card is present
+ * Returns: %TRUE once the reader is in the state asked for
  */
 gboolean
-ci_pcsc_wait_for_card (const char    *reader,
-                       guint          timeout_ms,
-                       GCancellable  *cancellable,
-                       GError       **error)
+ci_pcsc_wait_for_state (const char    *reader,
+                        gboolean       present,
+                        guint          timeout_ms,
+                        GCancellable  *cancellable,
+                        GError       **error)
 {
   SCARDCONTEXT context;
   SCARD_READERSTATE state = { 0 };
@@ -109,11 +117,29 @@ ci_pcsc_wait_for_card (const char    *reader,
       rv = SCardGetStatusChange (context, (DWORD) left, &state, 1);
       state.dwCurrentState = state.dwEventState & ~SCARD_STATE_CHANGED;
     }
-  while (rv == SCARD_S_SUCCESS && !(state.dwEventState & SCARD_STATE_PRESENT)
+  while (rv == SCARD_S_SUCCESS && has_card (&state) != present
          && g_get_monotonic_time () < deadline);
   g_cancellable_disconnect (cancellable, handler);
   SCardReleaseContext (context);
-  if (rv == SCARD_S_SUCCESS && !(state.dwEventState & SCARD_STATE_PRESENT))
-    rv = SCARD_E_NO_SMARTCARD;
+  if (rv == SCARD_S_SUCCESS && has_card (&state) != present)
+    rv = present ? SCARD_E_NO_SMARTCARD : SCARD_E_TIMEOUT;
   return ci_card_error_from_pcsc (rv, CI_CARD_PHASE_IDLE, error);
+}
+
+/**
+ * ci_pcsc_wait_for_card:
+ * @reader: a reader name
+ * @timeout_ms: how long to wait; 0 checks once
+ * @cancellable: (nullable): cancels the wait through SCardCancel
+ * @error: return location for a #CI_CARD_ERROR error
+ *
+ * Returns: %TRUE when a card is present
+ */
+gboolean
+ci_pcsc_wait_for_card (const char    *reader,
+                       guint          timeout_ms,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  return ci_pcsc_wait_for_state (reader, TRUE, timeout_ms, cancellable, error);
 }

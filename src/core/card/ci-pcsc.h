@@ -14,6 +14,11 @@ G_BEGIN_DECLS
 #define CI_PCSC_PNP_NOTIFICATION "\\\\?PnP?\\Notification"
 
 char   **ci_pcsc_list_readers   (GError       **error);
+gboolean ci_pcsc_wait_for_state (const char    *reader,
+                                 gboolean       present,
+                                 guint          timeout_ms,
+                                 GCancellable  *cancellable,
+                                 GError       **error);
 gboolean ci_pcsc_wait_for_card  (const char    *reader,
                                  guint          timeout_ms,
                                  GCancellable  *cancellable,
