@@ -7,17 +7,26 @@
  * pcscd): a blank card, a full issuance per docs/card-profile.md §7 through
  * real secure messaging with the core's host functions, then the rules of
  * §2–§6, the T=0 and small-buffer behaviour, the image and the clone.
+ * The hopper tests also run ci_vpcd_run() in a thread and play the vpcd
+ * reader on a loopback socket.
  */
 
 #include "ci-vcard.h"
+#include "ci-vpcd.h"
 
 #include "card/ci-apdu.h"
 #include "card/ci-sm.h"
 #include "card/ci-tlv.h"
 #include "keys/ci-digest.h"
 
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 #include <openssl/core_names.h>
@@ -32,6 +41,10 @@ static const guint8 admin_key[16] = {
 };
 static const guint8 pin_1234[8] = { '1', '2', '3', '4', 0xFF, 0xFF, 0xFF, 0xFF };
 static const guint8 puk[8] = { '1', '2', '3', '4', '5', '6', '7', '8' };
+
+/* When not -1, commands go over this vpcd socket to a card that ci_vpcd_run()
+ * serves in another thread, rather than straight into the processor. */
+static int wire = -1;
 
 /* ---- helpers ------------------------------------------------------------------------ */
 
@@ -58,12 +71,16 @@ transport_key (void)
   return key;
 }
 
+static GBytes *wire_transmit (const guint8 *bytes,
+                               gsize         len);
+
 static CiResponse *
 send_raw (CiVcard      *card,
           const guint8 *bytes,
           gsize         len)
 {
-  g_autoptr(GBytes) answer = ci_vcard_process (card, bytes, len);
+  g_autoptr(GBytes) answer = wire != -1 ? wire_transmit (bytes, len)
+                                        : ci_vcard_process (card, bytes, len);
   gsize n;
   const guint8 *data = g_bytes_get_data (answer, &n);
 
@@ -1005,6 +1022,330 @@ test_forge (Fixture       *f,
   g_assert_nonnull (strstr (text, "does NOT match EF.CARDKEY"));
 }
 
+/* ---- tests: the hopper -------------------------------------------------------------------- */
+
+static void
+test_is_issued (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GByteArray) cardkey = NULL;
+  g_autoptr(CiSm) sm = NULL;
+
+  g_assert_false (ci_vcard_is_issued (f->card));
+  cardkey = initialise (f->card);
+  /* Half-written: the host may come back to it. */
+  g_assert_false (ci_vcard_is_issued (f->card));
+  ci_vcard_reset (f->card);
+  select_df (f->card);
+  personalise (f->card);
+  g_assert_true (ci_vcard_is_issued (f->card));
+  ci_vcard_reset (f->card);
+  select_df (f->card);
+  sm = open_session (f->card, admin_key, 0x02, 0x9000);
+  g_assert_cmphex (sm_sw (f->card, sm, "00 E6 00 00"), ==, 0x9000);
+  g_assert_false (ci_vcard_is_issued (f->card));
+}
+
+static char *
+stacked_name (Fixture *f,
+              guint    k)
+{
+  return g_strdup_printf ("%s.%u", f->image, k);
+}
+
+static gboolean
+image_is_issued (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CiVcard) card = ci_vcard_load (path, &error);
+
+  g_assert_no_error (error);
+  return ci_vcard_is_issued (card);
+}
+
+/* The ejected card's image goes to the first free FILE.k; the blank one fed
+ * next opens with the default transport key and keeps T=0. */
+static void
+test_eject_feed (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *taken = stacked_name (f, 1);
+  g_autofree char *stacked = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) atr = NULL;
+  g_autoptr(GBytes) t0_atr = NULL;
+  g_autoptr(CiSm) sm = NULL;
+
+  ci_vcard_set_image (f->card, f->image);
+  ci_vcard_set_protocol (f->card, CI_VCARD_PROTOCOL_T0);
+  t0_atr = ci_vcard_get_atr (f->card);
+  g_assert_true (ci_vcard_save (f->card, f->image, &error));
+  g_assert_true (g_file_set_contents (taken, "an earlier run's card", -1, &error));
+  stacked = ci_vcard_eject (f->card, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_suffix (stacked, ".img.2"));
+  g_assert_false (g_file_test (f->image, G_FILE_TEST_EXISTS));
+  g_assert_true (image_is_issued (stacked));
+  g_assert_true (ci_vcard_feed_blank (f->card, &error));
+  g_assert_no_error (error);
+  g_assert_false (ci_vcard_is_issued (f->card));
+  g_assert_false (image_is_issued (f->image));
+  atr = ci_vcard_get_atr (f->card);
+  g_assert_true (g_bytes_equal (atr, t0_atr));
+  assert_sw (f->card, "00 A4 04 0C 0B " AID, 0x6A82);
+  assert_sw (f->card, "00 A4 00 0C 02 3F 00", 0x9000);
+  sm = open_session (f->card, transport_key (), 0x01, 0x9000);
+  g_assert_cmpint (g_unlink (taken), ==, 0);
+  g_assert_cmpint (g_unlink (stacked), ==, 0);
+}
+
+/* The reader's side of the vpcd socket: 2-byte length, payload. */
+static void
+wire_send (const guint8 *bytes,
+           gsize         len)
+{
+  g_autofree guint8 *message = g_malloc (len + 2);
+
+  message[0] = (guint8) (len >> 8);
+  message[1] = (guint8) len;
+  memcpy (message + 2, bytes, len);
+  g_assert_cmpint (send (wire, message, len + 2, MSG_NOSIGNAL), ==, (ssize_t) (len + 2));
+}
+
+static gboolean
+wire_read_full (guint8 *buf,
+                gsize   len)
+{
+  gsize done = 0;
+
+  while (done < len)
+    {
+      ssize_t n = read (wire, buf + done, len - done);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      /* A timeout (EAGAIN) is a card that never answers: a failure. */
+      g_assert_true (n >= 0 || errno == ECONNRESET);
+      if (n <= 0)
+        return FALSE;
+      done += (gsize) n;
+    }
+  return TRUE;
+}
+
+/* NULL when the card hung up. */
+static GBytes *
+wire_receive (void)
+{
+  guint8 header[2];
+  gsize len;
+  guint8 *payload;
+
+  if (!wire_read_full (header, sizeof header))
+    return NULL;
+  len = (gsize) header[0] << 8 | header[1];
+  payload = g_malloc (MAX (len, 1));
+  g_assert_true (wire_read_full (payload, len));
+  return g_bytes_new_take (payload, len);
+}
+
+static GBytes *
+wire_transmit (const guint8 *bytes,
+               gsize         len)
+{
+  GBytes *answer;
+
+  wire_send (bytes, len);
+  answer = wire_receive ();
+  g_assert_nonnull (answer);
+  return answer;
+}
+
+static void
+wire_control (guint8 control)
+{
+  wire_send (&control, 1);
+}
+
+static GBytes *
+wire_get_atr (void)
+{
+  wire_control (0x04);
+  return wire_receive ();
+}
+
+static void
+wire_expect_hang_up (void)
+{
+  g_autoptr(GBytes) nothing = wire_receive ();
+
+  g_assert_null (nothing);
+  close (wire);
+  wire = -1;
+}
+
+static int
+listen_loopback (guint16 *port)
+{
+  struct sockaddr_in addr = { .sin_family = AF_INET };
+  socklen_t len = sizeof addr;
+  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+  addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (bind (fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
+  g_assert_cmpint (listen (fd, 1), ==, 0);
+  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &addr, &len), ==, 0);
+  *port = ntohs (addr.sin_port);
+  return fd;
+}
+
+/* The next card in the reader: its connection, powered on, and its ATR.
+ * Timeouts turn a card that never comes or never answers into a failure. */
+static GBytes *
+card_inserted (int listener)
+{
+  struct pollfd pfd = { listener, POLLIN, 0 };
+  struct timeval timeout = { 10, 0 };
+
+  g_assert_cmpint (poll (&pfd, 1, 10000), ==, 1);
+  wire = accept (listener, NULL, NULL);
+  g_assert_cmpint (wire, >=, 0);
+  setsockopt (wire, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  wire_control (0x01);
+  return wire_get_atr ();
+}
+
+typedef struct
+{
+  CiVcard       *card;
+  CiVpcdOptions  options;
+  CiVpcdEnd      end;
+  GError        *error;
+} Encoder;
+
+static gpointer
+encoder_thread (gpointer data)
+{
+  Encoder *e = data;
+
+  e->end = ci_vpcd_run (e->card, &e->options, &e->error);
+  return NULL;
+}
+
+static GThread *
+encoder_start (Fixture *f,
+               Encoder *e,
+               int     *listener)
+{
+  g_autoptr(GError) error = NULL;
+
+  e->card = f->card;
+  e->options.host = "127.0.0.1";
+  e->options.quiet = TRUE;
+  *listener = listen_loopback (&e->options.port);
+  ci_vcard_set_image (f->card, f->image);
+  g_assert_true (ci_vcard_save (f->card, f->image, &error));
+  return g_thread_new ("encoder", encoder_thread, e);
+}
+
+/* Two blank cards issued through the socket: each is ejected at power off
+ * once activated, not before, and then the hopper is empty. */
+static void
+test_hopper_issue (Fixture       *f,
+                   gconstpointer  data)
+{
+  Encoder e = { .options.hopper = 1 };
+  int listener;
+  GThread *thread = encoder_start (f, &e, &listener);
+
+  for (guint k = 1; k <= 2; k++)
+    {
+      g_autoptr(GBytes) atr = card_inserted (listener);
+      g_autoptr(GBytes) again = NULL;
+      g_autoptr(GByteArray) cardkey = NULL;
+
+      g_assert_nonnull (atr);
+      if (k > 1)
+        {
+          /* The card comes back only after its images are in place. */
+          g_autofree char *previous = stacked_name (f, k - 1);
+
+          g_assert_true (image_is_issued (previous));
+          g_assert_false (image_is_issued (f->image));
+        }
+      assert_sw (NULL, "00 A4 04 0C 0B " AID, 0x6A82);
+      cardkey = initialise (NULL);
+      wire_control (0x00);
+      again = wire_get_atr ();
+      g_assert_nonnull (again);
+      g_assert_true (g_bytes_equal (atr, again));
+      wire_control (0x01);
+      select_df (NULL);
+      personalise (NULL);
+      wire_control (0x00);
+      wire_expect_hang_up ();
+    }
+  g_thread_join (thread);
+  close (listener);
+  g_assert_no_error (e.error);
+  g_assert_cmpint (e.end, ==, CI_VPCD_END_HOPPER_EMPTY);
+  g_assert_false (g_file_test (f->image, G_FILE_TEST_EXISTS));
+  for (guint k = 1; k <= 2; k++)
+    {
+      g_autofree char *stacked = stacked_name (f, k);
+
+      g_assert_true (image_is_issued (stacked));
+      g_assert_cmpint (g_unlink (stacked), ==, 0);
+    }
+}
+
+/* An issued card nobody used since it went in stays at power off (pcscd
+ * powers idle cards off); so does one that is only reset. The power cut
+ * counts commands across cards, and the blank card keeps T=0. */
+static void
+test_hopper_unused (Fixture       *f,
+                    gconstpointer  data)
+{
+  Encoder e = { .options.hopper = 3, .options.power_cut_after = 3 };
+  g_autofree char *stacked = stacked_name (f, 1);
+  g_autoptr(GBytes) atr = NULL;
+  g_autoptr(GBytes) again = NULL;
+  g_autoptr(GBytes) next = NULL;
+  g_autoptr(GBytes) t0_atr = NULL;
+  int listener;
+  GThread *thread;
+
+  ci_vcard_set_protocol (f->card, CI_VCARD_PROTOCOL_T0);
+  t0_atr = ci_vcard_get_atr (f->card);
+  thread = encoder_start (f, &e, &listener);
+  atr = card_inserted (listener);
+  g_assert_nonnull (atr);
+  g_assert_true (g_bytes_equal (atr, t0_atr));
+  wire_control (0x00);
+  wire_control (0x01);
+  wire_control (0x02);
+  again = wire_get_atr ();
+  g_assert_nonnull (again);
+  select_df (NULL);
+  wire_control (0x00);
+  wire_expect_hang_up ();
+  next = card_inserted (listener);
+  g_assert_nonnull (next);
+  g_assert_true (g_bytes_equal (next, t0_atr));
+  g_assert_true (image_is_issued (stacked));
+  assert_sw (NULL, "00 A4 04 0C 0B " AID, 0x6A82);
+  /* Command 3 since the start: run and saved, never answered. */
+  wire_send ((const guint8 *) "\x00\xA4\x00\x0C\x02\x3F\x00", 7);
+  wire_expect_hang_up ();
+  g_thread_join (thread);
+  close (listener);
+  g_assert_no_error (e.error);
+  g_assert_cmpint (e.end, ==, CI_VPCD_END_POWER_CUT);
+  g_assert_false (image_is_issued (f->image));
+  g_assert_cmpint (g_unlink (stacked), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1032,6 +1373,10 @@ main (int   argc,
   ISSUED ("/vcard/issued/image", test_image);
   ISSUED ("/vcard/issued/save-failure", test_save_failure);
   ISSUED ("/vcard/issued/forge", test_forge);
+  BLANK ("/vcard/hopper/is-issued", test_is_issued);
+  ISSUED ("/vcard/hopper/eject-feed", test_eject_feed);
+  BLANK ("/vcard/hopper/issue", test_hopper_issue);
+  ISSUED ("/vcard/hopper/unused", test_hopper_unused);
 #undef BLANK
 #undef ISSUED
   return g_test_run ();

@@ -96,10 +96,12 @@ typedef struct
   char     *image;
   char     *host;
   char     *protocol;
+  char     *seed;
   gint      port;
   gint      power_cut_after;
   gint      latency_ms;
   gint      max_apdu;
+  gint      hopper;
   gboolean  reconnect;
   gboolean  quiet;
 } RunOptions;
@@ -110,6 +112,7 @@ run_options_clear (RunOptions *o)
   g_free (o->image);
   g_free (o->host);
   g_free (o->protocol);
+  g_free (o->seed);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RunOptions, run_options_clear)
@@ -129,6 +132,8 @@ run_check (const RunOptions *o)
     return "--latency-ms must be 0 to 60000";
   if (o->max_apdu != 0 && (o->max_apdu < 16 || o->max_apdu > 65535))
     return "--max-apdu must be 16 to 65535";
+  if (o->hopper < 0)
+    return "--hopper must be 1 or more";
   return NULL;
 }
 
@@ -158,7 +163,7 @@ run_card (const RunOptions *o)
 {
   CiVpcdOptions vpcd = { o->host ? o->host : CI_VPCD_DEFAULT_HOST, (guint16) o->port,
                          o->reconnect, (guint) o->power_cut_after, (guint) o->latency_ms,
-                         o->quiet };
+                         o->quiet, (guint) o->hopper };
   g_autoptr(CiVcard) card = NULL;
   GError *error = NULL;
 
@@ -168,6 +173,7 @@ run_card (const RunOptions *o)
   ci_vcard_set_protocol (card, g_strcmp0 (o->protocol, "t0") == 0 ? CI_VCARD_PROTOCOL_T0
                                                                   : CI_VCARD_PROTOCOL_T1);
   ci_vcard_set_max_apdu (card, (gsize) o->max_apdu);
+  ci_vcard_set_seed (card, o->seed);
   switch (ci_vpcd_run (card, &vpcd, &error))
     {
     case CI_VPCD_END_POWER_CUT:
@@ -198,6 +204,12 @@ cmd_run (GStrv *args)
       "Wait this long before each response", "MS" },
     { "max-apdu", 0, 0, G_OPTION_ARG_INT, &o.max_apdu,
       "A small buffer: at most N data bytes in a command or a response", "N" },
+    { "hopper", 0, 0, G_OPTION_ARG_INT, &o.hopper,
+      "Eject an issued card at power off (to FILE.1, FILE.2, …) and feed the next of N blank "
+      "cards; exit 0 when the last is out", "N" },
+    { "seed", 0, 0, G_OPTION_ARG_STRING, &o.seed,
+      "Repeatable challenges, so a recorded session replays (benchmarks only: never for a "
+      "card in use)", "TEXT" },
     { "reconnect", 0, 0, G_OPTION_ARG_NONE, &o.reconnect,
       "When the reader hangs up, connect again instead of exiting", NULL },
     { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "Print errors only", NULL },

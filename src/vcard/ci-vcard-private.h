@@ -14,6 +14,7 @@
 
 #include "card/ci-apdu.h"
 #include "card/ci-sm.h"
+#include "keys/ci-digest.h"
 
 #include <openssl/evp.h>
 
@@ -126,6 +127,10 @@ typedef struct
   CiVcardSecret  puk;
 } CiVcardDf;
 
+gboolean _ci_vcard_random (CiVcard *card,
+                           guint8  *out,
+                           gsize    len);
+
 struct _CiVcard
 {
   /* The card's memory, kept in the image. */
@@ -141,6 +146,9 @@ struct _CiVcard
   gsize           nc_max;
   gsize           ne_max;
   CiVcardEf       atr_info;             /* EF.ATR/INFO, built from the limits */
+  gboolean        seeded;               /* --seed: repeatable challenges, for replays */
+  guint8          seed[CI_SHA256_LEN];
+  guint64         draws;
 
   /* Volatile state: gone at reset. */
   gboolean        in_df;                /* current DF: DF.CARDISSUE, else the MF */

@@ -37,6 +37,35 @@ sm_se1 (CiVcard          *card,
   return _ci_vcard_sc_satisfied (card, cmd, CI_VCARD_SC_SM_SE1);
 }
 
+/**
+ * _ci_vcard_random:
+ *
+ * The card's nonces: random, or with --seed the blocks SHA-256(seed || n),
+ * so that a recorded session can be replayed against an identical card.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+_ci_vcard_random (CiVcard *card,
+                  guint8  *out,
+                  gsize    len)
+{
+  if (!card->seeded)
+    return ci_random_bytes (out, len, NULL);
+  for (gsize done = 0; done < len; done += CI_SHA256_LEN)
+    {
+      g_autoptr(CiSha256) sha = ci_sha256_new ();
+      guint8 block[CI_SHA256_LEN];
+      guint64 n = GUINT64_TO_BE (card->draws++);
+
+      ci_sha256_update (sha, card->seed, sizeof card->seed);
+      ci_sha256_update (sha, &n, sizeof n);
+      ci_sha256_finish (sha, block);
+      memcpy (out + done, block, MIN (len - done, sizeof block));
+    }
+  return TRUE;
+}
+
 /* ---- GET CHALLENGE, MUTUAL AUTHENTICATE ----------------------------------------- */
 
 /**
@@ -56,7 +85,7 @@ _ci_vcard_get_challenge (CiVcard          *card,
     return CI_SW_WRONG_P1P2;
   if (apdu->lc != 0 || apdu->le < CI_VCARD_CHALLENGE)
     return CI_SW_WRONG_LENGTH;
-  if (!ci_random_bytes (card->challenge, CI_VCARD_CHALLENGE, NULL))
+  if (!_ci_vcard_random (card, card->challenge, CI_VCARD_CHALLENGE))
     return CI_SW_MEMORY;
   card->challenge_valid = TRUE;
   g_byte_array_append (out, card->challenge, CI_VCARD_CHALLENGE);
@@ -87,7 +116,7 @@ open_session (CiVcard      *card,
   guint8 kenc[CI_SM_KEY_LEN], kmac[CI_SM_KEY_LEN];
 
   memcpy (auth.rnd_icc, card->challenge, CI_VCARD_CHALLENGE);
-  if (ci_random_bytes (auth.k_icc, sizeof auth.k_icc, NULL))
+  if (_ci_vcard_random (card, auth.k_icc, sizeof auth.k_icc))
     {
       ci_sm_kdf (CI_SM_CIPHER_AES128, key, CI_VCARD_KEY_LEN, CI_SM_KDF_ENC, kenc);
       ci_sm_kdf (CI_SM_CIPHER_AES128, key, CI_VCARD_KEY_LEN, CI_SM_KDF_MAC, kmac);

@@ -184,6 +184,27 @@ ci_vcard_set_protocol (CiVcard         *self,
  * Simulates a card with a small buffer: EF.ATR/INFO announces the limit,
  * longer commands get 6700 and longer responses are cut into 61xx pieces.
  */
+/**
+ * ci_vcard_set_seed:
+ * @self: a card
+ * @seed: (nullable): any text; %NULL for real randomness
+ *
+ * Makes the card's challenges and session nonces repeat from run to run, so
+ * that a benchmark can replay a recorded session. Never for a card in use: its
+ * challenges become predictable.
+ */
+void
+ci_vcard_set_seed (CiVcard    *self,
+                   const char *seed)
+{
+  g_return_if_fail (self != NULL);
+
+  self->seeded = seed != NULL;
+  self->draws = 0;
+  if (seed)
+    ci_sha256 (seed, strlen (seed), self->seed);
+}
+
 void
 ci_vcard_set_max_apdu (CiVcard *self,
                        gsize    max_apdu)

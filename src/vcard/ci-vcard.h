@@ -62,6 +62,8 @@ void     ci_vcard_set_image     (CiVcard                  *self,
                                  const char               *path);
 void     ci_vcard_set_protocol  (CiVcard                  *self,
                                  CiVcardProtocol           protocol);
+void     ci_vcard_set_seed      (CiVcard                  *self,
+                                 const char               *seed);
 void     ci_vcard_set_max_apdu  (CiVcard                  *self,
                                  gsize                     max_apdu);
 
@@ -74,6 +76,12 @@ GBytes  *ci_vcard_process       (CiVcard                  *self,
                                  gsize                     len);
 
 char    *ci_vcard_describe      (CiVcard                  *self);
+
+gboolean ci_vcard_is_issued     (CiVcard                  *self);
+char    *ci_vcard_eject         (CiVcard                  *self,
+                                 GError                  **error);
+gboolean ci_vcard_feed_blank    (CiVcard                  *self,
+                                 GError                  **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CiVcard, ci_vcard_free)
 

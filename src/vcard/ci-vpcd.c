@@ -12,6 +12,10 @@
  * defaults Nagle's algorithm and delayed ACKs cost ~40 ms per APDU. Hence
  * TCP_NODELAY once and TCP_QUICKACK before every read (Linux clears it again
  * by itself).
+ *
+ * With a hopper (options->hopper), power off of an issued card that was used
+ * is the host's "done": we hang up, so the reader sees an empty slot, move
+ * the card's image aside, and come back as the next blank card.
  */
 
 #include "ci-vpcd.h"
@@ -28,6 +32,7 @@
 #include <gio/gio.h>
 
 #define RETRY_US      (100 * 1000)
+#define FEED_US       (20 * 1000)
 #define MESSAGE_MAX   0xFFFF
 
 #define CTRL_POWER_OFF 0x00
@@ -40,6 +45,8 @@ typedef enum
   IO_OK,
   IO_CLOSED,
   IO_STOPPED,
+  IO_POWER_CUT,
+  IO_EJECTED,
   IO_ERROR,
 } IoResult;
 
@@ -231,8 +238,22 @@ typedef struct
   CiVcard             *card;
   const CiVpcdOptions *options;
   int                  fd;
-  guint                n_commands;
+  int                  saved_errno;   /* of the IO_ERROR that ended serve() */
+  guint                n_commands;    /* since we started, across cards */
+  gboolean             used;          /* a command came since this card went in */
+  guint                n_ejected;
 } Session;
+
+/* The host's SCardDisconnect (…, SCARD_UNPOWER_CARD) reaches us as power off,
+ * and an encoder takes it as "done" for an issued card. One that nobody has
+ * talked to since it went in stays: pcscd powers an idle card off by itself
+ * shortly after it appears, and a card that was issued before we started
+ * waits for its host. */
+static gboolean
+should_eject (const Session *s)
+{
+  return s->options->hopper != 0 && s->used && ci_vcard_is_issued (s->card);
+}
 
 static IoResult
 handle_control (Session *s,
@@ -245,7 +266,7 @@ handle_control (Session *s,
     case CTRL_POWER_OFF:
       g_debug ("power off");
       ci_vcard_power_off (s->card);
-      return IO_OK;
+      return should_eject (s) ? IO_EJECTED : IO_OK;
     case CTRL_POWER_ON:
       g_debug ("power on");
       ci_vcard_power_on (s->card);
@@ -275,49 +296,33 @@ log_command (const guint8 *apdu,
            r[len - 2], r[len - 1], len - 2);
 }
 
-/* Returns TRUE if the power was cut: the command ran and was saved, but its
+/* IO_POWER_CUT if the power was cut: the command ran and was saved, but its
  * answer never leaves the card. */
-static gboolean
+static IoResult
 handle_command (Session      *s,
                 const guint8 *apdu,
-                gsize         len,
-                IoResult     *io)
+                gsize         len)
 {
   g_autoptr(GBytes) response = ci_vcard_process (s->card, apdu, len);
 
   if (len >= 4)
     log_command (apdu, response);
   s->n_commands++;
+  s->used = TRUE;
   if (s->options->power_cut_after != 0 && s->n_commands == s->options->power_cut_after)
     {
       say (s->options, "power cut after command %u: leaving without its answer", s->n_commands);
-      return TRUE;
+      return IO_POWER_CUT;
     }
   if (s->options->latency_ms > 0)
     g_usleep ((gulong) s->options->latency_ms * 1000);
-  *io = send_message (s->fd, response);
-  return FALSE;
+  return send_message (s->fd, response);
 }
 
-static CiVpcdEnd
-io_end (IoResult   io,
-        GError   **error)
-{
-  int saved_errno = errno;
-
-  if (io == IO_STOPPED)
-    return CI_VPCD_END_STOPPED;
-  if (io == IO_CLOSED)
-    return CI_VPCD_END_CLOSED;
-  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-               "The connection to the reader failed: %s", g_strerror (saved_errno));
-  return CI_VPCD_END_ERROR;
-}
-
-/* Answers the reader until it hangs up, we are stopped, or the power is cut. */
-static CiVpcdEnd
-serve (Session  *s,
-       GError  **error)
+/* Answers the reader until it hangs up, we are stopped, the power is cut or
+ * the card is ejected. */
+static IoResult
+serve (Session *s)
 {
   g_autofree guint8 *payload = g_malloc (MESSAGE_MAX);
   guint8 header[2];
@@ -332,11 +337,68 @@ serve (Session  *s,
         io = read_full (s->fd, payload, len);
       if (io == IO_OK && len == 1)
         io = handle_control (s, payload[0]);
-      else if (io == IO_OK && len > 1 && handle_command (s, payload, len, &io))
-        return CI_VPCD_END_POWER_CUT;
+      else if (io == IO_OK && len > 1)
+        io = handle_command (s, payload, len);
       if (io != IO_OK)
-        return io_end (io, error);
+        {
+          s->saved_errno = errno;
+          return io;
+        }
     }
+}
+
+static CiVpcdEnd
+io_end (const Session  *s,
+        IoResult        io,
+        GError        **error)
+{
+  switch (io)
+    {
+    case IO_STOPPED:
+      return CI_VPCD_END_STOPPED;
+    case IO_POWER_CUT:
+      return CI_VPCD_END_POWER_CUT;
+    case IO_CLOSED:
+    case IO_EJECTED:
+    case IO_OK:
+      return CI_VPCD_END_CLOSED;
+    case IO_ERROR:
+    default:
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (s->saved_errno),
+                   "The connection to the reader failed: %s", g_strerror (s->saved_errno));
+      return CI_VPCD_END_ERROR;
+    }
+}
+
+/* The used card goes to the output stacker and the next blank one from the
+ * hopper into the reader. FALSE when the hopper is empty or on an error;
+ * *end then says which. */
+static gboolean
+change_card (Session    *s,
+             CiVpcdEnd  *end,
+             GError    **error)
+{
+  g_autofree char *stacked = NULL;
+
+  *end = CI_VPCD_END_ERROR;
+  if ((stacked = ci_vcard_eject (s->card, error)) == NULL)
+    return FALSE;
+  s->n_ejected++;
+  say (s->options, "card %u ejected; its image is now %s", s->n_ejected, stacked);
+  if (s->n_ejected > s->options->hopper)
+    {
+      *end = CI_VPCD_END_HOPPER_EMPTY;
+      return FALSE;
+    }
+  if (!ci_vcard_feed_blank (s->card, error))
+    return FALSE;
+  say (s->options, "blank card %u of %u fed from the hopper", s->n_ejected,
+       s->options->hopper);
+  /* The feed's travel time. The reader sees the slot empty at its next
+   * presence poll in any case: the old connection is gone. */
+  g_usleep (FEED_US);
+  *end = CI_VPCD_END_STOPPED;
+  return TRUE;
 }
 
 /**
@@ -348,7 +410,9 @@ serve (Session  *s,
  * Connects to the vpcd reader (retrying every 100 ms until it listens) and
  * serves it until the reader closes the connection (with @options->reconnect:
  * the card is pulled and put back, and we connect again), SIGTERM or SIGINT
- * arrives, or the power cut fires.
+ * arrives, or the power cut fires. With @options->hopper, an issued card is
+ * ejected at power off (see ci_vcard_eject()) and a blank one fed, until the
+ * last has been ejected.
  *
  * Returns: why it ended; %CI_VPCD_END_ERROR with @error set
  */
@@ -357,8 +421,9 @@ ci_vpcd_run (CiVcard             *card,
              const CiVpcdOptions *options,
              GError             **error)
 {
-  Session s = { card, options, -1, 0 };
+  Session s = { .card = card, .options = options, .fd = -1 };
   CiVpcdEnd end = CI_VPCD_END_STOPPED;
+  IoResult io;
 
   g_return_val_if_fail (card != NULL, CI_VPCD_END_ERROR);
   g_return_val_if_fail (options != NULL && options->host != NULL, CI_VPCD_END_ERROR);
@@ -369,14 +434,20 @@ ci_vpcd_run (CiVcard             *card,
     {
       if ((s.fd = connect_reader (options, error)) < 0)
         return stop_requested ? CI_VPCD_END_STOPPED : CI_VPCD_END_ERROR;
-      end = serve (&s, error);
+      s.used = FALSE;
+      io = serve (&s);
       close (s.fd);
       ci_vcard_power_off (card);
-      if (end != CI_VPCD_END_CLOSED || !options->reconnect)
+      end = io_end (&s, io, error);
+      if (io == IO_EJECTED && change_card (&s, &end, error))
+        continue;
+      if (io == IO_EJECTED || end != CI_VPCD_END_CLOSED || !options->reconnect)
         break;
       say (options, "the reader closed the connection; connecting again");
     }
   if (end == CI_VPCD_END_CLOSED)
     say (options, "the reader closed the connection");
+  else if (end == CI_VPCD_END_HOPPER_EMPTY)
+    say (options, "the hopper is empty");
   return end;
 }
