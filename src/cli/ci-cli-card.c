@@ -359,9 +359,106 @@ card_dump (CiCli *cli,
   return CI_EXIT_OK;
 }
 
+static void
+print_batch_result (const CiBatchResult *r,
+                    guint                done,
+                    guint                total,
+                    gpointer             user_data)
+{
+  g_autofree char *serial = ci_card_format_serial (r->serial);
+
+  if (r->error)
+    g_print ("[%u/%u] %s in “%s”: FAILED: %s\n", done, total, r->employee_number, r->reader,
+             r->error->message);
+  else
+    g_print ("[%u/%u] %s in “%s”: card %s active (%.0f ms), PIN %s\n", done, total,
+             r->employee_number, r->reader, serial, r->duration_us / 1000.0,
+             r->pin ? r->pin : "chosen");
+}
+
+/* Employee numbers from the command line and from --from FILE (one a line). */
+static GStrv
+batch_numbers (GStrv        args,
+               const char  *path,
+               GError     **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autofree char *text = NULL;
+
+  for (guint i = 1; args[i]; i++)
+    g_strv_builder_add (builder, args[i]);
+  if (path && !g_file_get_contents (path, &text, NULL, error))
+    return NULL;
+  if (text)
+    {
+      g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+
+      for (guint i = 0; lines[i]; i++)
+        if (*g_strstrip (lines[i]) && lines[i][0] != '#')
+          g_strv_builder_add (builder, lines[i]);
+    }
+  return g_strv_builder_end (builder);
+}
+
+static int
+card_batch (CiCli *cli,
+            GStrv *args)
+{
+  g_auto(GStrv) chosen = NULL;
+  g_autofree char *from = NULL;
+  int wait_s = 60;
+  GOptionEntry entries[] = {
+    { "reader", 0, 0, G_OPTION_ARG_STRING_ARRAY, &chosen, "A reader to use (repeat; default: every reader)", "NAME" },
+    { "from", 0, 0, G_OPTION_ARG_FILENAME, &from, "Employee numbers, one a line", "FILE" },
+    { "wait", 0, 0, G_OPTION_ARG_INT, &wait_s, "Seconds a reader waits for its next card (default 60)", "S" },
+    { NULL }
+  };
+  g_autoptr(CiOperator) actor = NULL;
+  g_autoptr(GPtrArray) results = NULL;
+  g_auto(GStrv) readers = NULL;
+  g_auto(GStrv) numbers = NULL;
+  CiBatchOptions options = { 0 };
+  GError *error = NULL;
+  guint failed = 0;
+  int code;
+
+  if (!ci_cli_parse (entries, args, CI_CLI_ANY_ARGS))
+    return CI_EXIT_USAGE;
+  if (wait_s < 1)
+    return ci_cli_usage ("--wait is at least 1 second");
+  if (!(numbers = batch_numbers (*args, from, &error)))
+    return ci_cli_fail (error);
+  if (numbers[0] == NULL)
+    return ci_cli_usage ("card batch needs employee numbers, or --from FILE");
+  if ((code = ci_cli_session (cli, &actor)))
+    return code;
+  if (chosen == NULL && !(readers = ci_pcsc_list_readers (&error)))
+    return ci_cli_fail (error);
+  options.readers = (const char * const *) (chosen ? chosen : readers);
+  options.card_timeout_ms = (guint) wait_s * 1000;
+  options.progress = print_batch_result;
+  g_print ("Issuing %u cards over %u reader(s):\n", g_strv_length (numbers),
+           g_strv_length ((char **) options.readers));
+  results = ci_services_card_issue_batch (cli->services, actor, (const char * const *) numbers,
+                                          &options, &error);
+  if (results == NULL)
+    return ci_cli_fail (error);
+  for (guint i = 0; i < results->len; i++)
+    {
+      CiBatchResult *r = results->pdata[i];
+
+      if (r->error && r->reader == NULL)
+        g_print ("%s: not issued: %s\n", r->employee_number, r->error->message);
+      failed += r->error != NULL;
+    }
+  g_print ("%u issued, %u failed\n", results->len - failed, failed);
+  return failed ? CI_EXIT_FAILED : CI_EXIT_OK;
+}
+
 const CiCliCommand ci_cli_card_commands[] = {
   { "reader", "list", reader_list, NULL, "Show the card readers and whether they hold a card" },
   { "card", "issue", card_issue, "NUMBER", "Write, lock and verify a card for an employee" },
+  { "card", "batch", card_batch, "[NUMBER…]", "Issue cards for many employees over every reader" },
   { "card", "reissue", card_reissue, "NUMBER OLD-SERIAL", "Issue a replacement for a blocked card" },
   { "card", "change-access", card_change_access, NULL, "Write the holder's current zones to the card" },
   { "card", "verify", card_verify, NULL, "Check a card as an offline door reader does" },

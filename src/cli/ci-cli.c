@@ -70,7 +70,8 @@ ci_cli_usage (const char *message)
  * @entries: (nullable): its options
  * @args: (inout): "GROUP VERB" and what follows; on return the options are
  *   gone and (*args)[1…] are the positional arguments
- * @n_positional: how many positional arguments the command needs
+ * @n_positional: how many positional arguments the command needs, or
+ *   %CI_CLI_ANY_ARGS
  *
  * Returns: %TRUE if the command line fits; otherwise a message was printed
  */
@@ -98,7 +99,7 @@ ci_cli_parse (GOptionEntry *entries,
       ci_cli_usage (error->message);
       return FALSE;
     }
-  if (g_strv_length (*args) - 1 != n_positional)
+  if (n_positional != CI_CLI_ANY_ARGS && g_strv_length (*args) - 1 != n_positional)
     {
       g_autofree char *help = g_option_context_get_help (ctx, TRUE, NULL);
       g_printerr ("cardissue-cli: %s takes %u argument%s\n%s", name, n_positional,

@@ -33,6 +33,9 @@ typedef struct
   CiKeyStore *keys;
 } CiCli;
 
+/* For ci_cli_parse(): any number of positional arguments. */
+#define CI_CLI_ANY_ARGS G_MAXUINT
+
 typedef int (*CiCliHandler) (CiCli *cli, GStrv *args);
 
 typedef struct

@@ -74,6 +74,53 @@ GBytes        *ci_services_deny_list       (CiServices           *self,
                                             guint                 valid_days,
                                             GError              **error);
 
+/**
+ * CiBatchResult:
+ * @employee_number: for whom
+ * @reader: the reader the card was issued in, or %NULL if none was
+ * @serial: the card issued, or 0
+ * @pin: (nullable): the generated PIN, to print on the holder's PIN letter
+ * @error: (nullable): why it failed
+ * @duration_us: from the card being found to the end of its issue
+ */
+typedef struct
+{
+  char   *employee_number;
+  char   *reader;
+  gint64  serial;
+  char   *pin;
+  GError *error;
+  gint64  duration_us;
+} CiBatchResult;
+
+/* Called from the worker threads, one call at a time, after each card. */
+typedef void (*CiBatchProgressFunc) (const CiBatchResult *result,
+                                     guint                done,
+                                     guint                total,
+                                     gpointer             user_data);
+
+/**
+ * CiBatchOptions:
+ * @readers: the readers to work with, one worker each
+ * @card_timeout_ms: how long a worker waits for the next card (or for the
+ *   issued one to be taken out) before it stops
+ */
+typedef struct
+{
+  const char * const  *readers;
+  guint                card_timeout_ms;
+  GCancellable        *cancellable;
+  CiBatchProgressFunc  progress;
+  gpointer             progress_data;
+} CiBatchOptions;
+
+void           ci_batch_result_free        (CiBatchResult        *result);
+GPtrArray     *ci_services_card_issue_batch (CiServices          *self,
+                                            CiOperator           *actor,
+                                            const char * const   *employee_numbers,
+                                            const CiBatchOptions *options,
+                                            GError              **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CiIssueResult, ci_issue_result_free)
 
 G_END_DECLS
