@@ -1,0 +1,344 @@
+/* bench-card.c
+ *
+ * Copyright 2026 CardIssue contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Runs under tests/with-pcscd.sh (meson test --benchmark card), against the
+ * virtual card behind the real pcscd and vpcd. Prints, for one issue with its
+ * verify step: APDUs, bytes each way, host CPU time and wall time (median of
+ * RUNS); the same APDU trace replayed by a minimal PC/SC client against a card
+ * in the same state (the I/O floor) and the ratio of the two; and batch
+ * throughput in cards per hour with one and with two readers.
+ *
+ * The virtual card runs with --seed, so its challenges and keys repeat: the
+ * replay then meets the same answers and the card does the same work.
+ */
+
+#include "config.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include <glib/gstdio.h>
+
+#include "card/ci-card-channel.h"
+#include "card/ci-pcsc.h"
+#include "services/ci-services-issue.h"
+#include "store/ci-store-sqlite.h"
+
+#define RUNS 7
+#define BATCH 20
+#define SEED "0123456789abcdef"
+
+typedef struct
+{
+  char       *dir;
+  char       *cli;
+  char       *vcard;
+  int         port;
+  CiStore    *store;
+  CiKeyStore *keys;
+  CiServices *services;
+  CiOperator *hr;
+  guint       next_employee;
+} Bench;
+
+static int
+compare_double (gconstpointer a,
+                gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return x < y ? -1 : x > y;
+}
+
+static double
+median (GArray *values)
+{
+  g_array_sort (values, compare_double);
+  return g_array_index (values, double, values->len / 2);
+}
+
+static double
+cpu_seconds (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_utime.tv_usec / 1e6
+         + usage.ru_stime.tv_sec + usage.ru_stime.tv_usec / 1e6;
+}
+
+static char *
+reader_name (guint slot)
+{
+  return g_strdup_printf ("Virtual PCD 00 %02u", slot);
+}
+
+static void
+run_cli (Bench      *b,
+         const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = g_build_filename (b->dir, "db", NULL);
+  g_autofree char *keys = g_build_filename (b->dir, "keys", NULL);
+  const char *arg;
+  va_list ap;
+
+  g_ptr_array_add (argv, b->cli);
+  g_ptr_array_add (argv, (char *) "--database");
+  g_ptr_array_add (argv, db);
+  g_ptr_array_add (argv, (char *) "--keystore");
+  g_ptr_array_add (argv, keys);
+  va_start (ap, first);
+  for (arg = first; arg; arg = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  if (!g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL,
+                     NULL, NULL, NULL, &error))
+    g_error ("%s", error->message);
+}
+
+/* A demo database with enough employees, opened in this process. */
+static void
+bench_setup (Bench *b)
+{
+  g_autoptr(GString) csv = g_string_new ("employee_number,given_name,family_name,valid_from,"
+                                         "valid_until\n");
+  g_autofree char *csv_path = g_build_filename (b->dir, "people.csv", NULL);
+  g_autofree char *db = g_build_filename (b->dir, "db", NULL);
+  g_autofree char *keys = g_build_filename (b->dir, "keys", NULL);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < RUNS + 3 * BATCH; i++)
+    g_string_append_printf (csv, "X-%u,Bo,Bench %u,2026-01-01,2030-12-31\n", i, i);
+  g_file_set_contents (csv_path, csv->str, csv->len, NULL);
+  g_setenv ("CARDISSUE_PASSWORD", "demo-password", TRUE);
+  g_setenv ("CARDISSUE_OPERATOR", "hr", TRUE);
+  run_cli (b, "demo", NULL);
+  run_cli (b, "employee", "import", csv_path, NULL);
+  b->store = ci_store_sqlite_new (db, &error);
+  g_assert_no_error (error);
+  b->keys = ci_key_store_open (keys, &error);
+  g_assert_no_error (error);
+  ci_key_store_unlock (b->keys, "demo-keystore-passphrase", &error);
+  g_assert_no_error (error);
+  b->services = ci_services_new (b->store, "bench");
+  ci_services_set_key_store (b->services, b->keys);
+  b->hr = ci_services_authenticate (b->services, "hr", "demo-password", &error);
+  g_assert_no_error (error);
+}
+
+/* A blank card (or a hopper of them) in reader @slot. */
+static GSubprocess *
+card_in (Bench      *b,
+         guint       slot,
+         const char *name,
+         guint       hopper)
+{
+  g_autofree char *image = g_build_filename (b->dir, name, NULL);
+  g_autofree char *port = g_strdup_printf ("%d", b->port + (int) slot);
+  g_autofree char *feed = g_strdup_printf ("%u", hopper);
+  g_autofree char *reader = reader_name (slot);
+  g_autoptr(GError) error = NULL;
+  GSubprocess *card;
+
+  g_unlink (image);
+  card = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, b->vcard, "run", "--quiet",
+                           "--image", image, "--port", port, "--seed", SEED,
+                           hopper ? "--hopper" : NULL, feed, NULL);
+  g_assert_no_error (error);
+  ci_pcsc_wait_for_state (reader, TRUE, 10000, NULL, &error);
+  g_assert_no_error (error);
+  return card;
+}
+
+static void
+card_out (GSubprocess *card,
+          guint        slot)
+{
+  g_autofree char *reader = reader_name (slot);
+
+  g_subprocess_send_signal (card, SIGTERM);
+  g_subprocess_wait (card, NULL, NULL);
+  g_object_unref (card);
+  ci_pcsc_wait_for_state (reader, FALSE, 10000, NULL, NULL);
+}
+
+static char *
+next_employee (Bench *b)
+{
+  return g_strdup_printf ("X-%u", b->next_employee++);
+}
+
+typedef struct
+{
+  GArray *wall;
+  GArray *cpu;
+  GArray *floor;
+  guint   apdus;
+  guint64 sent;
+  guint64 received;
+  guint   same;
+} Figures;
+
+/* One issue (its verify step included) on a blank card; returns its trace. */
+static CiCardTrace *
+issue_once (Bench   *b,
+            Figures *f)
+{
+  CiCardTrace *trace = ci_card_trace_new ();
+  g_autofree char *reader = reader_name (0);
+  g_autofree char *number = next_employee (b);
+  CiIssueOptions options = { .reader = reader, .trace = trace };
+  g_autoptr(CiIssueResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GSubprocess *card = card_in (b, 0, "issue.img", 0);
+  double cpu = cpu_seconds ();
+  gint64 start = g_get_monotonic_time ();
+  double wall;
+
+  result = ci_services_card_issue (b->services, b->hr, number, &options, &error);
+  wall = (g_get_monotonic_time () - start) / 1e6;
+  cpu = cpu_seconds () - cpu;
+  g_assert_no_error (error);
+  g_array_append_val (f->wall, wall);
+  g_array_append_val (f->cpu, cpu);
+  ci_card_trace_get_totals (trace, &f->apdus, &f->sent, &f->received, NULL);
+  card_out (card, 0);
+  return trace;
+}
+
+/* The I/O floor: connect, and send the recorded commands as they are. */
+static void
+replay (Bench       *b,
+        CiCardTrace *trace,
+        Figures     *f)
+{
+  g_autofree char *reader = reader_name (0);
+  g_autoptr(GByteArray) response = g_byte_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CiCardChannel) channel = NULL;
+  GSubprocess *card = card_in (b, 0, "replay.img", 0);
+  guint n = ci_card_trace_get_n_entries (trace);
+  gint64 start = g_get_monotonic_time ();
+  double wall;
+
+  f->same = 0;
+  channel = ci_card_channel_connect (reader, CI_CARD_SHARE_EXCLUSIVE, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i++)
+    {
+      const CiCardTraceEntry *e = ci_card_trace_get_entry (trace, i);
+
+      ci_card_channel_transmit_raw (channel, g_bytes_get_data (e->command, NULL),
+                                    g_bytes_get_size (e->command), response, &error);
+      g_assert_no_error (error);
+      f->same += g_bytes_get_size (e->response) == response->len
+                 && memcmp (g_bytes_get_data (e->response, NULL), response->data,
+                            response->len) == 0;
+    }
+  wall = (g_get_monotonic_time () - start) / 1e6;
+  g_array_append_val (f->floor, wall);
+  g_clear_object (&channel);
+  card_out (card, 0);
+}
+
+/* BATCH employees over @n_readers encoders with hoppers; cards per hour. */
+static double
+batch (Bench *b,
+       guint  n_readers)
+{
+  g_autoptr(GStrvBuilder) numbers = g_strv_builder_new ();
+  g_autoptr(GStrvBuilder) readers = g_strv_builder_new ();
+  g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) number_v = NULL;
+  g_auto(GStrv) reader_v = NULL;
+  GSubprocess *cards[2];
+  CiBatchOptions options = { .card_timeout_ms = 10000 };
+  gint64 start;
+  double wall;
+  guint issued = 0;
+
+  for (guint i = 0; i < BATCH; i++)
+    {
+      g_autofree char *number = next_employee (b);
+
+      g_strv_builder_add (numbers, number);
+    }
+  for (guint s = 0; s < n_readers; s++)
+    {
+      g_autofree char *image = g_strdup_printf ("hopper%u.img", s);
+      g_autofree char *reader = reader_name (s);
+
+      g_strv_builder_add (readers, reader);
+      cards[s] = card_in (b, s, image, BATCH / n_readers + 1);
+    }
+  number_v = g_strv_builder_end (numbers);
+  reader_v = g_strv_builder_end (readers);
+  options.readers = (const char * const *) reader_v;
+  start = g_get_monotonic_time ();
+  results = ci_services_card_issue_batch (b->services, b->hr, (const char * const *) number_v,
+                                          &options, &error);
+  wall = (g_get_monotonic_time () - start) / 1e6;
+  g_assert_no_error (error);
+  for (guint i = 0; i < results->len; i++)
+    issued += ((CiBatchResult *) results->pdata[i])->serial != 0;
+  g_assert_cmpuint (issued, ==, BATCH);
+  for (guint s = 0; s < n_readers; s++)
+    card_out (cards[s], s);
+  return issued / wall * 3600;
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  Bench b = { 0 };
+  Figures f = { g_array_new (FALSE, FALSE, sizeof (double)),
+                g_array_new (FALSE, FALSE, sizeof (double)),
+                g_array_new (FALSE, FALSE, sizeof (double)) };
+  g_autoptr(GError) error = NULL;
+  double one, two, wall_ms, floor_ms;
+
+  if (!g_getenv ("CI_TEST_VPCD_PORT"))
+    {
+      g_printerr ("Run me through tests/with-pcscd.sh (meson test --benchmark card).\n");
+      return 77;
+    }
+  b.port = atoi (g_getenv ("CI_TEST_VPCD_PORT"));
+  b.cli = g_strdup (g_getenv ("CARDISSUE_CLI"));
+  b.vcard = g_strdup (g_getenv ("CARDISSUE_VCARD"));
+  b.dir = g_dir_make_tmp ("ci-bench-card-XXXXXX", &error);
+  g_assert_no_error (error);
+  bench_setup (&b);
+
+  for (guint i = 0; i < RUNS; i++)
+    {
+      g_autoptr(CiCardTrace) trace = issue_once (&b, &f);
+
+      replay (&b, trace, &f);
+    }
+  wall_ms = median (f.wall) * 1000;
+  floor_ms = median (f.floor) * 1000;
+  g_print ("One issue with its verify step (median of %u):\n", RUNS);
+  g_print ("  APDUs                 %u\n", f.apdus);
+  g_print ("  bytes sent / received %" G_GUINT64_FORMAT " / %" G_GUINT64_FORMAT "\n",
+           f.sent, f.received);
+  g_print ("  host CPU time         %.1f ms\n", median (f.cpu) * 1000);
+  g_print ("  wall time             %.1f ms\n", wall_ms);
+  g_print ("  I/O floor (replay)    %.1f ms  (%u of %u answers identical)\n", floor_ms,
+           f.same, f.apdus);
+  g_print ("  ratio to the floor    %.2f  (target: 1.10 or less)\n", wall_ms / floor_ms);
+  one = batch (&b, 1);
+  two = batch (&b, 2);
+  g_print ("Batch of %u cards:\n", BATCH);
+  g_print ("  one reader            %.0f cards/hour\n", one);
+  g_print ("  two readers           %.0f cards/hour\n", two);
+  return 0;
+}
