@@ -56,8 +56,10 @@ _ci_vcard_random (CiVcard *card,
     {
       g_autoptr(CiSha256) sha = ci_sha256_new ();
       guint8 block[CI_SHA256_LEN];
-      guint64 n = GUINT64_TO_BE (card->draws++);
+      /* Not in the macro's argument: GUINT64_TO_BE may evaluate it twice. */
+      guint64 n = GUINT64_TO_BE (card->draws);
 
+      card->draws++;
       ci_sha256_update (sha, card->seed, sizeof card->seed);
       ci_sha256_update (sha, &n, sizeof n);
       ci_sha256_finish (sha, block);
