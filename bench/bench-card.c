@@ -152,7 +152,7 @@ card_in (Bench      *b,
                            "--image", image, "--port", port, "--seed", SEED,
                            hopper ? "--hopper" : NULL, feed, NULL);
   g_assert_no_error (error);
-  ci_pcsc_wait_for_state (reader, TRUE, 10000, NULL, &error);
+  ci_pcsc_wait_for_state (reader, TRUE, NULL, 10000, NULL, &error);
   g_assert_no_error (error);
   return card;
 }
@@ -166,7 +166,7 @@ card_out (GSubprocess *card,
   g_subprocess_send_signal (card, SIGTERM);
   g_subprocess_wait (card, NULL, NULL);
   g_object_unref (card);
-  ci_pcsc_wait_for_state (reader, FALSE, 10000, NULL, NULL);
+  ci_pcsc_wait_for_state (reader, FALSE, NULL, 10000, NULL, NULL);
 }
 
 static char *

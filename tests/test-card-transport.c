@@ -339,6 +339,35 @@ test_wait_timeout_and_cancel (Fixture       *f,
   g_assert_no_error (error);
 }
 
+/* A card swapped for another faster than anyone looked still counts as taken
+ * out when the wait passes the event count from when it was seen: an encoder
+ * with a hopper does exactly that. The same card left in does not. */
+static void
+test_wait_notices_swap (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint seen = 0;
+  guint now = 0;
+
+  f->card = ci_test_vcard_start (f->image, 0, NULL);
+  g_assert_true (ci_pcsc_wait_for_state (f->reader, TRUE, &seen, 1000, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (seen, !=, 0);
+
+  now = seen;
+  g_assert_false (ci_pcsc_wait_for_state (f->reader, FALSE, &now, 600, NULL, &error));
+  g_assert_error (error, CI_CARD_ERROR, CI_CARD_ERROR_TIMEOUT);
+  g_clear_error (&error);
+
+  ci_test_vcard_stop (g_steal_pointer (&f->card));
+  f->card = ci_test_vcard_start (f->image, 0, NULL);
+  now = seen;
+  g_assert_true (ci_pcsc_wait_for_state (f->reader, FALSE, &now, 0, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (now, !=, seen);
+}
+
 /* A card with a small buffer: short APDUs only, limits honoured. */
 static void
 test_small_apdu_limit (Fixture       *f,
@@ -389,6 +418,7 @@ main (int   argc,
   ADD ("/transport/trace-hides-pin", test_trace_hides_pin);
   ADD ("/transport/card-removed-while-writing", test_card_removed_while_writing);
   ADD ("/transport/wait-timeout-and-cancel", test_wait_timeout_and_cancel);
+  ADD ("/transport/wait-notices-swap", test_wait_notices_swap);
   ADD ("/transport/small-apdu-limit", test_small_apdu_limit);
   ADD ("/transport/reset", test_reset);
 #undef ADD

@@ -74,10 +74,35 @@ has_card (const SCARD_READERSTATE *state)
   return (state->dwEventState & SCARD_STATE_PRESENT) != 0;
 }
 
+/* pcsc-lite counts the insertions and removals in a reader in the upper word
+ * of dwEventState. Other PC/SC stacks leave it 0. */
+static guint
+event_count (const SCARD_READERSTATE *state)
+{
+  return (guint) (state->dwEventState >> 16) & 0xFFFF;
+}
+
+/* Whether the wait is over: the reader is in the state asked for, or, when
+ * waiting for an empty reader, the card seen at @events has already gone and
+ * another one come (an encoder swaps cards faster than we may look). */
+static gboolean
+reached (const SCARD_READERSTATE *state,
+         gboolean                 present,
+         const guint             *events)
+{
+  if (has_card (state) == present)
+    return TRUE;
+  return !present && events != NULL && *events != 0 && event_count (state) != *events;
+}
+
 /**
  * ci_pcsc_wait_for_state:
  * @reader: a reader name
  * @present: wait for a card (%TRUE) or for an empty reader (%FALSE)
+ * @events: (inout) (optional): the reader's event count. Waiting for an empty
+ *   reader, pass the count returned when the card was seen: a different count
+ *   means that card was taken out (and maybe another put in) meanwhile.
+ *   Returns the count now; 0 where the PC/SC stack does not count.
  * @timeout_ms: how long to wait; 0 checks once
  * @cancellable: (nullable): cancels the wait through SCardCancel
  * @error: return location for a #CI_CARD_ERROR error
@@ -89,6 +114,7 @@ has_card (const SCARD_READERSTATE *state)
 gboolean
 ci_pcsc_wait_for_state (const char    *reader,
                         gboolean       present,
+                        guint         *events,
                         guint          timeout_ms,
                         GCancellable  *cancellable,
                         GError       **error)
@@ -117,12 +143,14 @@ ci_pcsc_wait_for_state (const char    *reader,
       rv = SCardGetStatusChange (context, (DWORD) left, &state, 1);
       state.dwCurrentState = state.dwEventState & ~SCARD_STATE_CHANGED;
     }
-  while (rv == SCARD_S_SUCCESS && has_card (&state) != present
+  while (rv == SCARD_S_SUCCESS && !reached (&state, present, events)
          && g_get_monotonic_time () < deadline);
   g_cancellable_disconnect (cancellable, handler);
   SCardReleaseContext (context);
-  if (rv == SCARD_S_SUCCESS && has_card (&state) != present)
+  if (rv == SCARD_S_SUCCESS && !reached (&state, present, events))
     rv = present ? SCARD_E_NO_SMARTCARD : SCARD_E_TIMEOUT;
+  if (rv == SCARD_S_SUCCESS && events)
+    *events = event_count (&state);
   return ci_card_error_from_pcsc (rv, CI_CARD_PHASE_IDLE, error);
 }
 
@@ -141,5 +169,5 @@ ci_pcsc_wait_for_card (const char    *reader,
                        GCancellable  *cancellable,
                        GError       **error)
 {
-  return ci_pcsc_wait_for_state (reader, TRUE, timeout_ms, cancellable, error);
+  return ci_pcsc_wait_for_state (reader, TRUE, NULL, timeout_ms, cancellable, error);
 }

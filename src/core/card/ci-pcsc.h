@@ -16,6 +16,7 @@ G_BEGIN_DECLS
 char   **ci_pcsc_list_readers   (GError       **error);
 gboolean ci_pcsc_wait_for_state (const char    *reader,
                                  gboolean       present,
+                                 guint         *events,
                                  guint          timeout_ms,
                                  GCancellable  *cancellable,
                                  GError       **error);

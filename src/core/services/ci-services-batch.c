@@ -119,16 +119,19 @@ worker_thread (gpointer data)
   guint timeout = batch->options->card_timeout_ms;
   GCancellable *cancellable = batch->options->cancellable;
   guint index;
+  guint events = 0;
 
+  /* The event count taken when the card was seen lets the wait for its
+   * removal notice an encoder that swapped it for the next one already. */
   while (take_next (batch, &index))
     {
-      if (!ci_pcsc_wait_for_state (worker->reader, TRUE, timeout, cancellable, NULL))
+      if (!ci_pcsc_wait_for_state (worker->reader, TRUE, &events, timeout, cancellable, NULL))
         {
           give_back (batch, index);
           break;
         }
       issue_one (worker, batch->results->pdata[index]);
-      if (!ci_pcsc_wait_for_state (worker->reader, FALSE, timeout, cancellable, NULL))
+      if (!ci_pcsc_wait_for_state (worker->reader, FALSE, &events, timeout, cancellable, NULL))
         break;
     }
   return NULL;
