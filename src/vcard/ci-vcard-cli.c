@@ -97,6 +97,7 @@ typedef struct
   char     *host;
   char     *protocol;
   char     *seed;
+  char     *atr;
   gint      port;
   gint      power_cut_after;
   gint      latency_ms;
@@ -113,9 +114,26 @@ run_options_clear (RunOptions *o)
   g_free (o->host);
   g_free (o->protocol);
   g_free (o->seed);
+  g_free (o->atr);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RunOptions, run_options_clear)
+
+/* "3B 8B 80 01 …": spaces and colons allowed. */
+static GBytes *
+parse_atr (const char *text)
+{
+  g_autoptr(GString) hex = g_string_new (NULL);
+  guint8 atr[33];
+
+  for (const char *p = text; *p != '\0'; p++)
+    if (*p != ' ' && *p != ':')
+      g_string_append_c (hex, *p);
+  if (hex->len < 4 || hex->len > 2 * sizeof atr || hex->len % 2 != 0
+      || !ci_hex_decode (hex->str, atr, hex->len / 2))
+    return NULL;
+  return g_bytes_new (atr, hex->len / 2);
+}
 
 static const char *
 run_check (const RunOptions *o)
@@ -134,6 +152,13 @@ run_check (const RunOptions *o)
     return "--max-apdu must be 16 to 65535";
   if (o->hopper < 0)
     return "--hopper must be 1 or more";
+  if (o->atr != NULL)
+    {
+      g_autoptr(GBytes) atr = parse_atr (o->atr);
+
+      if (atr == NULL)
+        return "--atr needs 2 to 33 bytes in hex";
+    }
   return NULL;
 }
 
@@ -174,6 +199,12 @@ run_card (const RunOptions *o)
                                                                   : CI_VCARD_PROTOCOL_T1);
   ci_vcard_set_max_apdu (card, (gsize) o->max_apdu);
   ci_vcard_set_seed (card, o->seed);
+  if (o->atr)
+    {
+      g_autoptr(GBytes) atr = parse_atr (o->atr);
+
+      ci_vcard_set_atr (card, atr);
+    }
   switch (ci_vpcd_run (card, &vpcd, &error))
     {
     case CI_VPCD_END_POWER_CUT:
@@ -200,6 +231,9 @@ cmd_run (GStrv *args)
       "t1 (default) or t0: 61xx, 6Cxx and GET RESPONSE, no extended lengths", "t1|t0" },
     { "power-cut-after", 0, 0, G_OPTION_ARG_INT, &o.power_cut_after,
       "Vanish after the Nth command, its effect saved but its answer never sent (exit 3)", "N" },
+    { "atr", 0, 0, G_OPTION_ARG_STRING, &o.atr,
+      "Answer to reset with these bytes, to play another card type (default: profile §1)",
+      "HEX" },
     { "latency-ms", 0, 0, G_OPTION_ARG_INT, &o.latency_ms,
       "Wait this long before each response", "MS" },
     { "max-apdu", 0, 0, G_OPTION_ARG_INT, &o.max_apdu,

@@ -146,6 +146,7 @@ struct _CiVcard
   gsize           nc_max;
   gsize           ne_max;
   CiVcardEf       atr_info;             /* EF.ATR/INFO, built from the limits */
+  GBytes         *atr;                  /* --atr: another card type's; NULL: profile §1 */
   gboolean        seeded;               /* --seed: repeatable challenges, for replays */
   guint8          seed[CI_SHA256_LEN];
   guint64         draws;

@@ -134,6 +134,7 @@ ci_vcard_free (CiVcard *self)
   _ci_vcard_clear_volatile (self);
   _ci_vcard_df_free (self->df);
   g_free (self->atr_info.data);
+  g_clear_pointer (&self->atr, g_bytes_unref);
   g_free (self->image_path);
   OPENSSL_cleanse (self, sizeof *self);
   g_free (self);
@@ -205,6 +206,26 @@ ci_vcard_set_seed (CiVcard    *self,
     ci_sha256 (seed, strlen (seed), self->seed);
 }
 
+/**
+ * ci_vcard_set_atr:
+ * @self: a card
+ * @atr: (nullable): the answer to reset to give, 2 to 33 bytes; %NULL for
+ *   the profile's (§1)
+ *
+ * Plays another card type: only the answer to reset changes, not how the
+ * card behaves.
+ */
+void
+ci_vcard_set_atr (CiVcard *self,
+                  GBytes  *atr)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (atr == NULL || (g_bytes_get_size (atr) >= 2 && g_bytes_get_size (atr) <= 33));
+
+  g_clear_pointer (&self->atr, g_bytes_unref);
+  self->atr = atr ? g_bytes_ref (atr) : NULL;
+}
+
 void
 ci_vcard_set_max_apdu (CiVcard *self,
                        gsize    max_apdu)
@@ -223,7 +244,8 @@ ci_vcard_set_max_apdu (CiVcard *self,
  * @self: a card
  *
  * Returns: (transfer full): the answer to reset of profile §1 for the
- *   current protocol, with the extended-length bit as the limits allow
+ *   current protocol, with the extended-length bit as the limits allow; or
+ *   the one ci_vcard_set_atr() gave
  */
 GBytes *
 ci_vcard_get_atr (CiVcard *self)
@@ -237,6 +259,8 @@ ci_vcard_get_atr (CiVcard *self)
 
   g_return_val_if_fail (self != NULL, NULL);
 
+  if (self->atr)
+    return g_bytes_ref (self->atr);
   if (self->extended)
     historical[4] = 0x40;
   if (self->protocol == CI_VCARD_PROTOCOL_T0)

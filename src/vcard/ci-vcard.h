@@ -62,6 +62,8 @@ void     ci_vcard_set_image     (CiVcard                  *self,
                                  const char               *path);
 void     ci_vcard_set_protocol  (CiVcard                  *self,
                                  CiVcardProtocol           protocol);
+void     ci_vcard_set_atr       (CiVcard                  *self,
+                                 GBytes                   *atr);
 void     ci_vcard_set_seed      (CiVcard                  *self,
                                  const char               *seed);
 void     ci_vcard_set_max_apdu  (CiVcard                  *self,

@@ -11,6 +11,7 @@
 #include <openssl/crypto.h>
 
 #include "card/ci-card-channel.h"
+#include "card/ci-card-type.h"
 #include "keys/ci-digest.h"
 #include "ci-services-issue.h"
 #include "ci-services-private.h"
@@ -20,10 +21,6 @@
  * result is then committed with its audit entry in a short transaction of its
  * own, so a desk issuing on two readers never holds the database for the
  * length of a card. */
-
-const guint8 ci_vcard_transport_key[16] = {
-  'C', 'I', '-', 'T', 'R', 'A', 'N', 'S', 'P', 'O', 'R', 'T', '-', 'K', 'E', 'Y'
-};
 
 #define PIN_DIGITS 6
 
@@ -47,6 +44,8 @@ typedef struct
   char                 *serial;
   const char           *action;
   CiAction              permission;
+  GPtrArray            *card_types;
+  const CiCardType     *card_type;   /* the blank card's, from its ATR */
 } Issue;
 
 static void
@@ -54,6 +53,7 @@ issue_clear (Issue *issue)
 {
   g_clear_object (&issue->card);
   g_clear_pointer (&issue->serial, g_free);
+  g_clear_pointer (&issue->card_types, g_ptr_array_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Issue, issue_clear)
@@ -447,6 +447,8 @@ record_step (CiIssueStep   step,
     return;
   call.started -= duration_us;
   _ci_call_detail (&call, "reader", options->reader);
+  if (step == CI_ISSUE_STEP_CHECK && issue->card_type)
+    _ci_call_detail (&call, "card-type", issue->card_type->id);
   if (skipped)
     _ci_call_detail (&call, "skipped", "already done on the card");
   if (error != NULL)
@@ -504,8 +506,8 @@ fill_request (Issue           *issue,
                      request->admin_key, error)
       || !derive_puk (self->keys, issue->serial, request->puk, error))
     return FALSE;
-  memcpy (request->transport_key, issue->options->transport_key
-          ? issue->options->transport_key : ci_vcard_transport_key, 16);
+  memcpy (request->transport_key, issue->card_type->transport_key,
+          sizeof request->transport_key);
   if (issue->options->pin)
     g_strlcpy (request->pin, issue->options->pin, sizeof request->pin);
   else if (!generate_pin (request->pin, error))
@@ -543,17 +545,45 @@ fail_check (Issue        *issue,
   ci_card_check_clear (check);
 }
 
-static CiCardSession *
-open_card (const CiIssueOptions  *options,
-           CiCardCheck           *check,
-           GError               **error)
+/* Which card type the ATR says this is: its transport key opens a blank card.
+ * A card no type knows is not ours to initialise. */
+static gboolean
+match_card_type (Issue          *issue,
+                 CiCardChannel  *channel,
+                 GError        **error)
 {
+  const CiAtr *atr = ci_card_channel_get_atr (channel);
+  g_autoptr(GString) hex = g_string_new (NULL);
+
+  if ((issue->card_types = ci_card_types_load_default (error)) == NULL)
+    return FALSE;
+  issue->card_type = ci_card_types_find (issue->card_types, atr->bytes, atr->len);
+  if (issue->card_type != NULL)
+    return TRUE;
+  for (gsize i = 0; i < atr->len; i++)
+    g_string_append_printf (hex, i ? " %02X" : "%02X", atr->bytes[i]);
+  g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_WRONG_CARD,
+               "This card (answer to reset %s) is of no card type CardIssue knows. Use a card "
+               "from a supplier the organisation buys from; for a new kind of card, an "
+               "administrator adds its card type (docs/card-profile.md §1).", hex->str);
+  return FALSE;
+}
+
+/* Connects to the card and checks it. When issuing, a card of no known
+ * type is refused before any command goes to it. */
+static CiCardSession *
+open_card (Issue        *issue,
+           gboolean      need_type,
+           CiCardCheck  *check,
+           GError      **error)
+{
+  const CiIssueOptions *options = issue->options;
   g_autoptr(CiCardChannel) channel = NULL;
   g_autoptr(CiCardSession) session = NULL;
 
   channel = ci_card_channel_connect (options->reader, CI_CARD_SHARE_EXCLUSIVE,
                                      options->cancellable, error);
-  if (channel == NULL)
+  if (channel == NULL || (need_type && !match_card_type (issue, channel, error)))
     return NULL;
   ci_card_channel_set_trace (channel, options->trace);
   session = ci_card_session_new (channel);
@@ -602,7 +632,7 @@ ci_services_card_issue (CiServices            *self,
       || !(employee = ci_store_employee_get_by_number (self->store, employee_number, error)))
     return NULL;
   /* A card that can't be used (none, foreign, another's) fails the check step. */
-  session = open_card (options, &check, &local);
+  session = open_card (&issue, TRUE, &check, &local);
   if (session != NULL)
     issue.card = find_record (&issue, employee, &check, &local);
   if (issue.card == NULL)
@@ -718,7 +748,7 @@ ci_services_card_change_access (CiServices            *self,
 
   if (!preflight (&issue, "reader", options->reader, error))
     return FALSE;
-  session = open_card (options, &check, &local);
+  session = open_card (&issue, FALSE, &check, &local);
   if (session != NULL)
     issue.card = active_card (self, &check, &local);
   if (issue.card == NULL)

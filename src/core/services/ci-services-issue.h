@@ -11,9 +11,6 @@
 
 G_BEGIN_DECLS
 
-/* The virtual card's transport key (docs/card-profile.md §5.1). */
-extern const guint8 ci_vcard_transport_key[16];
-
 /* Called from the thread running the issue, once per pipeline step. */
 typedef void (*CiIssueProgressFunc) (const char   *reader,
                                      CiIssueStep   step,
@@ -26,8 +23,6 @@ typedef void (*CiIssueProgressFunc) (const char   *reader,
  * CiIssueOptions:
  * @reader: the PC/SC reader holding the card
  * @pin: (nullable): the holder's PIN, 4–8 digits; %NULL generates one
- * @transport_key: (nullable): the card type's transport key; %NULL for the
- *   virtual card's
  * @trace: (nullable): records the APDUs (PINs and keys never appear in it)
  * @replaces: 0 for a first card; for a replacement, the serial of the blocked
  *   card it replaces (this needs the reissue right, not the issue right)
@@ -37,7 +32,6 @@ typedef struct
   const char          *reader;
   gint64               replaces;
   const char          *pin;
-  const guint8        *transport_key;
   GCancellable        *cancellable;
   CiCardTrace         *trace;
   CiIssueProgressFunc  progress;
