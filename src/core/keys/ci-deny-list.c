@@ -357,7 +357,7 @@ sign_crl (X509_CRL  *crl,
     len = i2d_X509_CRL (crl, &der);
   if (len <= 0)
     {
-      _ci_x509_failed (error, "sign the deny list");
+      _ci_openssl_failed (error, "sign the deny list");
       return NULL;
     }
   bytes = g_bytes_new (der, len);
@@ -414,7 +414,7 @@ ci_deny_list_build (CiKeyStore  *store,
     ok = add_entry (crl, &g_array_index (items, Entry, i));
   if (!ok)
     {
-      _ci_x509_failed (error, "write the deny list");
+      _ci_openssl_failed (error, "write the deny list");
       return NULL;
     }
   return sign_crl (crl, key, error);

@@ -12,10 +12,7 @@
 
 G_BEGIN_DECLS
 
-gboolean  _ci_x509_failed             (GError     **error,
-                                       const char  *what);
 gboolean  _ci_x509_is_pem             (GBytes      *data);
-gboolean  _ci_pkey_is_p256            (EVP_PKEY    *pkey);
 X509     *_ci_issuer_certificate_load (GBytes      *cert,
                                        GError     **error);
 

@@ -59,7 +59,7 @@ static const struct
 /* ---- helpers shared with ci-deny-list.c ------------------------------ */
 
 gboolean
-_ci_x509_failed (GError     **error,
+_ci_openssl_failed (GError     **error,
                  const char  *what)
 {
   ERR_clear_error ();
@@ -115,7 +115,7 @@ issuer_name (const char  *organisation,
       || X509_NAME_add_entry_by_txt (name, "CN", MBSTRING_UTF8,
                                      (const unsigned char *) cn, -1, -1, 0) != 1)
     {
-      _ci_x509_failed (error, "write the issuer name");
+      _ci_openssl_failed (error, "write the issuer name");
       return NULL;
     }
   return g_steal_pointer (&name);
@@ -188,7 +188,7 @@ new_certificate (GBytes      *spki,
       || X509_set_pubkey (cert, pub) != 1
       || !add_extensions (cert))
     {
-      _ci_x509_failed (error, "build the issuer certificate");
+      _ci_openssl_failed (error, "build the issuer certificate");
       return NULL;
     }
   return g_steal_pointer (&cert);
@@ -249,7 +249,7 @@ ci_key_store_issuer_certificate (CiKeyStore  *store,
     return NULL;
   if (X509_sign (cert, key, EVP_sha256 ()) <= 0 || (der = certificate_to_bytes (cert)) == NULL)
     {
-      _ci_x509_failed (error, "sign the issuer certificate");
+      _ci_openssl_failed (error, "sign the issuer certificate");
       return NULL;
     }
   return der;
@@ -353,7 +353,7 @@ ci_issuer_certificate_check (GBytes  *cert_der,
     return TRUE;
   len = i2d_X509_PUBKEY (X509_get_X509_PUBKEY (cert), &der);
   if (len <= 0)
-    return _ci_x509_failed (error, "read the key of the issuer certificate");
+    return _ci_openssl_failed (error, "read the key of the issuer certificate");
   *public_key_der = g_bytes_new (der, len);
   OPENSSL_free (der);
   return TRUE;

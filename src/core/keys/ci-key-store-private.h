@@ -43,7 +43,60 @@ gboolean _ci_aes128_ecb_block  (const guint8  key[CI_AES128_KEY_LEN],
                                 guint8        out[16],
                                 GError      **error);
 
-EVP_PKEY *_ci_key_store_get_issuer_pkey (CiKeyStore  *self,
-                                         GError     **error);
+/* The sizes of the fixed header fields of the key store file; the whole
+ * layout is described in ci-key-store-file.c. */
+#define CI_KEY_STORE_SALT_LEN 16
+#define CI_KEY_STORE_NONCE_LEN 12
+#define CI_KEY_STORE_CHECK_LEN 32
+#define CI_KEY_STORE_TAG_LEN 16
+
+/* What the file holds in clear, plus the sealed secret part. */
+typedef struct
+{
+  guint8  ln, r, p;
+  guint8  salt[CI_KEY_STORE_SALT_LEN];
+  guint8  nonce[CI_KEY_STORE_NONCE_LEN];
+  guint8  check[CI_KEY_STORE_CHECK_LEN];
+  guint8  tag[CI_KEY_STORE_TAG_LEN];
+  GBytes *issuer_pub;
+  GBytes *audit_pub;
+  GBytes *header;
+  GBytes *ciphertext;
+} CiKeyStoreSealed;
+
+struct _CiKeyStore
+{
+  GObject           parent_instance;
+
+  char             *path;
+  CiKeyStoreSealed  sealed;
+
+  gboolean          unlocked;
+  EVP_PKEY         *issuer_key;
+  EVP_PKEY         *audit_key;
+  guint8            admin_master[CI_AES128_KEY_LEN];
+  guint8            auth_master[CI_AES128_KEY_LEN];
+};
+
+EVP_PKEY *_ci_key_store_get_issuer_pkey     (CiKeyStore        *self,
+                                             GError           **error);
+
+/* ci-key-store.c, for ci-key-store-file.c */
+void      _ci_key_store_forget_secrets      (CiKeyStore        *self);
+
+/* ci-key-store-file.c, for ci-key-store.c */
+void      _ci_key_store_sealed_clear        (CiKeyStoreSealed  *s);
+EVP_PKEY *_ci_key_store_public_key_from_der (const guint8      *der,
+                                             gsize              len);
+gboolean  _ci_key_store_read_file           (CiKeyStore        *self,
+                                             GError           **error);
+gboolean  _ci_key_store_unseal              (CiKeyStore        *self,
+                                             const char        *passphrase,
+                                             GError           **error);
+gboolean  _ci_key_store_seal_and_write      (CiKeyStore        *self,
+                                             const char        *passphrase,
+                                             GError           **error);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CiKeyStoreSealed, _ci_key_store_sealed_clear)
 
 G_END_DECLS

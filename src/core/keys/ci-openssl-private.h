@@ -12,6 +12,11 @@
 #include <openssl/kdf.h>
 #include <openssl/x509.h>
 
+/* Defined in ci-issuer-cert.c; for every OpenSSL user of the key area. */
+gboolean _ci_openssl_failed (GError    **error,
+                             const char *what);
+gboolean _ci_pkey_is_p256   (EVP_PKEY   *pkey);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_CIPHER, EVP_CIPHER_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_CIPHER_CTX, EVP_CIPHER_CTX_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EVP_KDF, EVP_KDF_free)
