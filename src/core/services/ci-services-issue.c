@@ -46,11 +46,16 @@ typedef struct
   CiAction              permission;
   GPtrArray            *card_types;
   const CiCardType     *card_type;   /* the blank card's, from its ATR */
+  GThreadPool          *recorder;    /* commits the steps, in order, see record_step() */
+  GError               *record_error;
 } Issue;
 
 static void
 issue_clear (Issue *issue)
 {
+  if (issue->recorder)
+    g_thread_pool_free (issue->recorder, FALSE, TRUE);
+  g_clear_error (&issue->record_error);
   g_clear_object (&issue->card);
   g_clear_pointer (&issue->serial, g_free);
   g_clear_pointer (&issue->card_types, g_ptr_array_unref);
@@ -426,6 +431,76 @@ advance (CiStore      *store,
   return TRUE;
 }
 
+/* One step's audit entry and the card's state in the store, each a durable
+ * commit. Takes @error, the step's. A step that cannot be recorded is
+ * remembered: finish_recording() reports it. */
+static void
+commit_step (Issue       *issue,
+             CiIssueStep  step,
+             gboolean     skipped,
+             gint64       duration_us,
+             GError      *error)
+{
+  g_auto(CiCall) call = { 0 };
+  g_autofree char *action = g_strconcat (issue->action, ".", ci_issue_step_name (step), NULL);
+  g_autoptr(GError) step_error = error;
+  GError *local = NULL;
+
+  if (!_ci_call_start (&call, issue->services, issue->actor, action, issue->permission,
+                       TRUE, "card", issue->serial, &local))
+    goto not_recorded;
+  call.started -= duration_us;
+  _ci_call_detail (&call, "reader", issue->options->reader);
+  if (step == CI_ISSUE_STEP_CHECK && issue->card_type)
+    _ci_call_detail (&call, "card-type", issue->card_type->id);
+  if (skipped)
+    _ci_call_detail (&call, "skipped", "already done on the card");
+  if (step_error != NULL)
+    {
+      _ci_call_fail (&call, &step_error);
+      return;
+    }
+  if (state_after (step) != CI_CARD_REQUESTED
+      && !advance (issue->services->store, issue->card, state_after (step), &local))
+    {
+      GError *copy = g_error_copy (local);
+
+      _ci_call_fail (&call, &copy);
+      goto not_recorded;
+    }
+  if (_ci_call_commit (&call, &local))
+    return;
+
+not_recorded:
+  g_warning ("Card %s, step %s: %s", issue->serial, ci_issue_step_name (step), local->message);
+  if (issue->record_error == NULL)
+    issue->record_error = local;
+  else
+    g_error_free (local);
+}
+
+typedef struct
+{
+  Issue       *issue;
+  CiIssueStep  step;
+  gboolean     skipped;
+  gint64       duration_us;
+  GError      *error;
+} StepRecord;
+
+static void
+commit_queued (gpointer data,
+               gpointer user_data)
+{
+  StepRecord *r = data;
+
+  commit_step (r->issue, r->step, r->skipped, r->duration_us, r->error);
+  g_free (r);
+}
+
+/* The pipeline calls this after each step, and goes on with the card at
+ * once: the progress is reported here, while the store's commits run in
+ * the recorder thread, in order, as the card works on the next step. */
 static void
 record_step (CiIssueStep   step,
              gboolean      skipped,
@@ -434,36 +509,47 @@ record_step (CiIssueStep   step,
              gpointer      user_data)
 {
   Issue *issue = user_data;
-  g_auto(CiCall) call = { 0 };
-  g_autofree char *action = g_strconcat (issue->action, ".", ci_issue_step_name (step), NULL);
-  g_autoptr(GError) error = step_error ? g_error_copy (step_error) : NULL;
   const CiIssueOptions *options = issue->options;
+  GError *error = step_error ? g_error_copy (step_error) : NULL;
+  StepRecord *r;
 
   if (options->progress)
     options->progress (options->reader, step, skipped, duration_us, step_error,
                        options->progress_data);
-  if (!_ci_call_start (&call, issue->services, issue->actor, action, issue->permission,
-                       TRUE, "card", issue->serial, NULL))
-    return;
-  call.started -= duration_us;
-  _ci_call_detail (&call, "reader", options->reader);
-  if (step == CI_ISSUE_STEP_CHECK && issue->card_type)
-    _ci_call_detail (&call, "card-type", issue->card_type->id);
-  if (skipped)
-    _ci_call_detail (&call, "skipped", "already done on the card");
-  if (error != NULL)
+  if (issue->recorder == NULL)
     {
-      _ci_call_fail (&call, &error);
+      commit_step (issue, step, skipped, duration_us, error);
       return;
     }
-  if (state_after (step) != CI_CARD_REQUESTED
-      && !advance (issue->services->store, issue->card, state_after (step), &error))
-    {
-      g_warning ("Card %s: %s", issue->serial, error->message);
-      _ci_call_fail (&call, &error);
-      return;
-    }
-  _ci_call_commit (&call, NULL);
+  r = g_new0 (StepRecord, 1);
+  *r = (StepRecord) { issue, step, skipped, duration_us, error };
+  g_thread_pool_push (issue->recorder, r, NULL);
+}
+
+static void
+start_recording (Issue *issue)
+{
+  /* Without a thread, steps are committed as they come. */
+  issue->recorder = g_thread_pool_new (commit_queued, NULL, 1, FALSE, NULL);
+}
+
+/* Waits until every step is in the store. The card's outcome stands if it
+ * failed; if it succeeded but a step could not be recorded, that is the
+ * error, since the store must not lag a card that is in use. */
+static gboolean
+finish_recording (Issue    *issue,
+                  gboolean  card_ok,
+                  GError  **error)
+{
+  if (issue->recorder)
+    g_thread_pool_free (g_steal_pointer (&issue->recorder), FALSE, TRUE);
+  if (!card_ok || issue->record_error == NULL)
+    return card_ok;
+  g_propagate_prefixed_error (error, g_steal_pointer (&issue->record_error),
+                              "Card %s is written and verified, but the store could not record "
+                              "it; repeat with the card once the database works again: ",
+                              issue->serial);
+  return FALSE;
 }
 
 /* --- the service ------------------------------------------------------- */
@@ -622,6 +708,7 @@ ci_services_card_issue (CiServices            *self,
   CiIssueResult *result = NULL;
   GError *local = NULL;
   gint64 start = g_get_monotonic_time ();
+  gboolean ok = FALSE;
 
   g_return_val_if_fail (CI_IS_SERVICES (self), NULL);
   g_return_val_if_fail (employee_number != NULL && options != NULL && options->reader, NULL);
@@ -642,8 +729,12 @@ ci_services_card_issue (CiServices            *self,
     }
   issue.serial = ci_card_format_serial (ci_card_get_serial (issue.card));
   request.check = &check;
-  if (fill_request (&issue, employee, &request, error)
-      && ci_card_issue (session, &request, error))
+  if (fill_request (&issue, employee, &request, error))
+    {
+      start_recording (&issue);
+      ok = finish_recording (&issue, ci_card_issue (session, &request, error), error);
+    }
+  if (ok)
     {
       result = g_new0 (CiIssueResult, 1);
       result->serial = ci_card_get_serial (issue.card);
@@ -741,7 +832,7 @@ ci_services_card_change_access (CiServices            *self,
   CiCardCheck check = { 0 };
   GError *local = NULL;
   gint64 start = g_get_monotonic_time ();
-  gboolean ok;
+  gboolean ok = FALSE;
 
   g_return_val_if_fail (CI_IS_SERVICES (self), FALSE);
   g_return_val_if_fail (options != NULL && options->reader != NULL, FALSE);
@@ -757,8 +848,11 @@ ci_services_card_change_access (CiServices            *self,
       return FALSE;
     }
   issue.serial = g_strdup (check.serial);
-  ok = fill_access_request (&issue, session, &check, &request, error)
-       && ci_card_rewrite_zones (session, &request, error);
+  if (fill_access_request (&issue, session, &check, &request, error))
+    {
+      start_recording (&issue);
+      ok = finish_recording (&issue, ci_card_rewrite_zones (session, &request, error), error);
+    }
   request_clear (&request);
   ci_card_check_clear (&check);
   return ok;
