@@ -275,10 +275,13 @@ card_verify (CiCli *cli,
   g_autofree char *reader_name = NULL;
   g_autofree char *cert_path = NULL;
   g_autofree char *crl_path = NULL;
+  g_autofree char *date = NULL;
   GOptionEntry entries[] = {
     { "reader", 0, 0, G_OPTION_ARG_STRING, &reader_name, "Card reader (default: the first with a card)", "NAME" },
     { "issuer-cert", 0, 0, G_OPTION_ARG_FILENAME, &cert_path, "The issuer's certificate (required)", "FILE" },
     { "deny-list", 0, 0, G_OPTION_ARG_FILENAME, &crl_path, "The newest deny list (CRL)", "FILE" },
+    { "date", 0, 0, G_OPTION_ARG_STRING, &date,
+      "Judge the card as a door would on this day (default: today, UTC)", "YYYY-MM-DD" },
     { NULL }
   };
   g_autoptr(GBytes) cert = NULL;
@@ -297,6 +300,8 @@ card_verify (CiCli *cli,
     return CI_EXIT_USAGE;
   if (cert_path == NULL)
     return ci_cli_usage ("card verify needs --issuer-cert FILE");
+  if (date != NULL && !ci_date_is_valid (date))
+    return ci_cli_usage ("--date needs a day as YYYY-MM-DD");
   if (!(cert = read_file_bytes (cert_path, &error))
       || !ci_issuer_certificate_check (cert, &issuer_key, &error)
       || (crl_path && (!(crl = read_file_bytes (crl_path, &error))
@@ -305,7 +310,8 @@ card_verify (CiCli *cli,
       || !(channel = ci_card_channel_connect (reader, CI_CARD_SHARE_SHARED, NULL, &error)))
     return ci_cli_fail (error);
   session = ci_card_session_new (channel);
-  verdict = ci_card_door_check (session, issuer_key, is_denied, deny, today, NULL, &reason);
+  verdict = ci_card_door_check (session, issuer_key, is_denied, deny, date ? date : today, NULL,
+                                &reason);
   g_print ("%s: %s\n", ci_card_verdict_to_string (verdict), reason);
   return verdict == CI_CARD_VERDICT_VALID ? CI_EXIT_OK : CI_EXIT_INVALID;
 }

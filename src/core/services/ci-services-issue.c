@@ -282,6 +282,8 @@ may_have_new_card (Issue       *issue,
                    GError     **error)
 {
   g_autofree char *old = ci_card_format_serial (issue->options->replaces);
+  g_autofree char *today = ci_date_today ();
+  const char *until = ci_employee_get_valid_until (employee);
   CiCard *replaced = NULL;
 
   if (ci_employee_get_status (employee) != CI_EMPLOYEE_ACTIVE)
@@ -289,6 +291,14 @@ may_have_new_card (Issue       *issue,
       g_set_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID,
                    "%s is %s: only active employees get a card", ci_employee_get_number (employee),
                    ci_employee_status_to_string (ci_employee_get_status (employee)));
+      return FALSE;
+    }
+  /* The card expires with the employee's validity: every door would refuse it. */
+  if (until != NULL && *until != '\0' && strcmp (until, today) < 0)
+    {
+      g_set_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID,
+                   "%s's validity ended on %s: extend it (employee edit --until) before issuing "
+                   "a card", ci_employee_get_number (employee), until);
       return FALSE;
     }
   for (guint i = 0; i < cards->len; i++)
