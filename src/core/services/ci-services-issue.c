@@ -46,7 +46,10 @@ typedef struct
   CiAction              permission;
   GPtrArray            *card_types;
   const CiCardType     *card_type;   /* the blank card's, from its ATR */
-  GThreadPool          *recorder;    /* commits the steps, in order, see record_step() */
+  GThreadPool          *recorder;    /* commits, in order, see record_step() */
+  GMutex                lock;
+  GCond                 recorded;
+  guint                 pending;     /* commits queued, not done */
   GError               *record_error;
 } Issue;
 
@@ -54,7 +57,11 @@ static void
 issue_clear (Issue *issue)
 {
   if (issue->recorder)
-    g_thread_pool_free (issue->recorder, FALSE, TRUE);
+    {
+      g_thread_pool_free (issue->recorder, FALSE, TRUE);
+      g_mutex_clear (&issue->lock);
+      g_cond_clear (&issue->recorded);
+    }
   g_clear_error (&issue->record_error);
   g_clear_object (&issue->card);
   g_clear_pointer (&issue->serial, g_free);
@@ -62,6 +69,220 @@ issue_clear (Issue *issue)
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Issue, issue_clear)
+
+/* --- the store and the audit log follow the card ---------------------- */
+
+static CiCardState
+state_after (CiIssueStep step)
+{
+  switch (step)
+    {
+    case CI_ISSUE_STEP_INITIALISE: return CI_CARD_INITIALISED;
+    case CI_ISSUE_STEP_PERSONALISE: return CI_CARD_PERSONALISED;
+    case CI_ISSUE_STEP_VERIFY: return CI_CARD_ACTIVE;
+    default: return CI_CARD_REQUESTED;
+    }
+}
+
+/* requested → initialised → personalised → active, one move at a time, so
+ * the card's history shows every state it went through. */
+static gboolean
+advance (CiStore      *store,
+         CiCard       *card,
+         CiCardState   target,
+         GError      **error)
+{
+  while (ci_card_get_state (card) < target)
+    {
+      CiCardState from = ci_card_get_state (card);
+
+      ci_card_set_state (card, from + 1);
+      if (!ci_store_card_set_state (store, card, from, error))
+        {
+          ci_card_set_state (card, from);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* Keeps the first commit that failed: finish_recording() reports it. */
+static void
+not_recorded (Issue       *issue,
+              const char  *what,
+              GError      *error)
+{
+  g_warning ("Card %s, %s: %s", issue->serial ? issue->serial : "(none yet)", what,
+             error->message);
+  g_mutex_lock (&issue->lock);
+  if (issue->record_error == NULL)
+    issue->record_error = g_steal_pointer (&error);
+  g_mutex_unlock (&issue->lock);
+  g_clear_error (&error);
+}
+
+/* One step's audit entry and the card's state in the store, each a durable
+ * commit. Takes @error, the step's. */
+static void
+commit_step (Issue       *issue,
+             CiIssueStep  step,
+             gboolean     skipped,
+             gint64       duration_us,
+             GError      *error)
+{
+  g_auto(CiCall) call = { 0 };
+  g_autofree char *action = g_strconcat (issue->action, ".", ci_issue_step_name (step), NULL);
+  g_autoptr(GError) step_error = error;
+  GError *local = NULL;
+
+  if (!_ci_call_start (&call, issue->services, issue->actor, action, issue->permission,
+                       TRUE, "card", issue->serial, &local))
+    goto failed;
+  call.started -= duration_us;
+  _ci_call_detail (&call, "reader", issue->options->reader);
+  if (step == CI_ISSUE_STEP_CHECK && issue->card_type)
+    _ci_call_detail (&call, "card-type", issue->card_type->id);
+  if (skipped)
+    _ci_call_detail (&call, "skipped", "already done on the card");
+  if (step_error != NULL)
+    {
+      _ci_call_fail (&call, &step_error);
+      return;
+    }
+  if (state_after (step) != CI_CARD_REQUESTED
+      && !advance (issue->services->store, issue->card, state_after (step), &local))
+    {
+      GError *copy = g_error_copy (local);
+
+      _ci_call_fail (&call, &copy);
+      goto failed;
+    }
+  if (_ci_call_commit (&call, &local))
+    return;
+
+failed:
+  not_recorded (issue, action, local);
+}
+
+/* Something for the recorder: a step, or a call of the service (its
+ * call.services set) whose audit entry is to be committed. */
+typedef struct
+{
+  Issue       *issue;
+  CiIssueStep  step;
+  gboolean     skipped;
+  gint64       duration_us;
+  GError      *error;
+  CiCall       call;
+} Record;
+
+static void
+commit_queued (gpointer data,
+               gpointer user_data)
+{
+  Record *r = data;
+  Issue *issue = r->issue;
+  GError *local = NULL;
+
+  if (r->call.services == NULL)
+    commit_step (issue, r->step, r->skipped, r->duration_us, r->error);
+  else if (!_ci_call_commit (&r->call, &local))
+    not_recorded (issue, r->call.action, local);
+  _ci_call_clear (&r->call);
+  g_free (r);
+  g_mutex_lock (&issue->lock);
+  if (--issue->pending == 0)
+    g_cond_broadcast (&issue->recorded);
+  g_mutex_unlock (&issue->lock);
+}
+
+static void
+queue_record (Issue  *issue,
+              Record *r)
+{
+  g_mutex_lock (&issue->lock);
+  issue->pending++;
+  g_mutex_unlock (&issue->lock);
+  g_thread_pool_push (issue->recorder, r, NULL);
+}
+
+/* The pipeline calls this after each step, and goes on with the card at
+ * once: the progress is reported here, while the store's commits run in
+ * the recorder thread, in order, as the card works on the next step. */
+static void
+record_step (CiIssueStep   step,
+             gboolean      skipped,
+             gint64        duration_us,
+             const GError *step_error,
+             gpointer      user_data)
+{
+  Issue *issue = user_data;
+  const CiIssueOptions *options = issue->options;
+  GError *error = step_error ? g_error_copy (step_error) : NULL;
+  Record *r;
+
+  if (options->progress)
+    options->progress (options->reader, step, skipped, duration_us, step_error,
+                       options->progress_data);
+  if (issue->recorder == NULL)
+    {
+      commit_step (issue, step, skipped, duration_us, error);
+      return;
+    }
+  r = g_new0 (Record, 1);
+  *r = (Record) { issue, step, skipped, duration_us, error };
+  queue_record (issue, r);
+}
+
+/* Commits @call's audit entry in the recorder. Takes @call's contents. */
+static void
+record_call (Issue  *issue,
+             CiCall *call)
+{
+  Record *r = g_new0 (Record, 1);
+
+  r->issue = issue;
+  r->call = *call;
+  memset (call, 0, sizeof *call);
+  queue_record (issue, r);
+}
+
+static void
+start_recording (Issue *issue)
+{
+  g_mutex_init (&issue->lock);
+  g_cond_init (&issue->recorded);
+  issue->recorder = g_thread_pool_new (commit_queued, NULL, 1, FALSE, NULL);
+}
+
+/* Until all that was queued is in the store: before a commit of our own,
+ * so the audit log keeps the order things happened in. */
+static void
+wait_recorded (Issue *issue)
+{
+  g_mutex_lock (&issue->lock);
+  while (issue->pending > 0)
+    g_cond_wait (&issue->recorded, &issue->lock);
+  g_mutex_unlock (&issue->lock);
+}
+
+/* Waits until every step is in the store. The card's outcome stands if it
+ * failed; if it succeeded but a step could not be recorded, that is the
+ * error, since the store must not lag a card that is in use. */
+static gboolean
+finish_recording (Issue    *issue,
+                  gboolean  card_ok,
+                  GError  **error)
+{
+  wait_recorded (issue);
+  if (!card_ok || issue->record_error == NULL)
+    return card_ok;
+  g_propagate_prefixed_error (error, g_steal_pointer (&issue->record_error),
+                              "Card %s is written and verified, but the store could not record "
+                              "it; repeat with the card once the database works again: ",
+                              issue->serial);
+  return FALSE;
+}
 
 /* --- what goes on the card --------------------------------------------- */
 
@@ -341,6 +562,7 @@ new_record (Issue       *issue,
   g_autofree char *serial = NULL;
   g_autofree char *action = g_strconcat (issue->action, ".request", NULL);
 
+  wait_recorded (issue);
   if (!_ci_call_start (&call, issue->services, issue->actor, action, issue->permission, TRUE,
                        "employee", ci_employee_get_number (employee), error))
     return NULL;
@@ -405,163 +627,6 @@ find_record (Issue              *issue,
   return new_record (issue, employee, error);
 }
 
-/* --- steps into the store and the audit log ---------------------------- */
-
-static CiCardState
-state_after (CiIssueStep step)
-{
-  switch (step)
-    {
-    case CI_ISSUE_STEP_INITIALISE: return CI_CARD_INITIALISED;
-    case CI_ISSUE_STEP_PERSONALISE: return CI_CARD_PERSONALISED;
-    case CI_ISSUE_STEP_VERIFY: return CI_CARD_ACTIVE;
-    default: return CI_CARD_REQUESTED;
-    }
-}
-
-/* requested → initialised → personalised → active, one move at a time, so
- * the card's history shows every state it went through. */
-static gboolean
-advance (CiStore      *store,
-         CiCard       *card,
-         CiCardState   target,
-         GError      **error)
-{
-  while (ci_card_get_state (card) < target)
-    {
-      CiCardState from = ci_card_get_state (card);
-
-      ci_card_set_state (card, from + 1);
-      if (!ci_store_card_set_state (store, card, from, error))
-        {
-          ci_card_set_state (card, from);
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
-/* One step's audit entry and the card's state in the store, each a durable
- * commit. Takes @error, the step's. A step that cannot be recorded is
- * remembered: finish_recording() reports it. */
-static void
-commit_step (Issue       *issue,
-             CiIssueStep  step,
-             gboolean     skipped,
-             gint64       duration_us,
-             GError      *error)
-{
-  g_auto(CiCall) call = { 0 };
-  g_autofree char *action = g_strconcat (issue->action, ".", ci_issue_step_name (step), NULL);
-  g_autoptr(GError) step_error = error;
-  GError *local = NULL;
-
-  if (!_ci_call_start (&call, issue->services, issue->actor, action, issue->permission,
-                       TRUE, "card", issue->serial, &local))
-    goto not_recorded;
-  call.started -= duration_us;
-  _ci_call_detail (&call, "reader", issue->options->reader);
-  if (step == CI_ISSUE_STEP_CHECK && issue->card_type)
-    _ci_call_detail (&call, "card-type", issue->card_type->id);
-  if (skipped)
-    _ci_call_detail (&call, "skipped", "already done on the card");
-  if (step_error != NULL)
-    {
-      _ci_call_fail (&call, &step_error);
-      return;
-    }
-  if (state_after (step) != CI_CARD_REQUESTED
-      && !advance (issue->services->store, issue->card, state_after (step), &local))
-    {
-      GError *copy = g_error_copy (local);
-
-      _ci_call_fail (&call, &copy);
-      goto not_recorded;
-    }
-  if (_ci_call_commit (&call, &local))
-    return;
-
-not_recorded:
-  g_warning ("Card %s, step %s: %s", issue->serial, ci_issue_step_name (step), local->message);
-  if (issue->record_error == NULL)
-    issue->record_error = local;
-  else
-    g_error_free (local);
-}
-
-typedef struct
-{
-  Issue       *issue;
-  CiIssueStep  step;
-  gboolean     skipped;
-  gint64       duration_us;
-  GError      *error;
-} StepRecord;
-
-static void
-commit_queued (gpointer data,
-               gpointer user_data)
-{
-  StepRecord *r = data;
-
-  commit_step (r->issue, r->step, r->skipped, r->duration_us, r->error);
-  g_free (r);
-}
-
-/* The pipeline calls this after each step, and goes on with the card at
- * once: the progress is reported here, while the store's commits run in
- * the recorder thread, in order, as the card works on the next step. */
-static void
-record_step (CiIssueStep   step,
-             gboolean      skipped,
-             gint64        duration_us,
-             const GError *step_error,
-             gpointer      user_data)
-{
-  Issue *issue = user_data;
-  const CiIssueOptions *options = issue->options;
-  GError *error = step_error ? g_error_copy (step_error) : NULL;
-  StepRecord *r;
-
-  if (options->progress)
-    options->progress (options->reader, step, skipped, duration_us, step_error,
-                       options->progress_data);
-  if (issue->recorder == NULL)
-    {
-      commit_step (issue, step, skipped, duration_us, error);
-      return;
-    }
-  r = g_new0 (StepRecord, 1);
-  *r = (StepRecord) { issue, step, skipped, duration_us, error };
-  g_thread_pool_push (issue->recorder, r, NULL);
-}
-
-static void
-start_recording (Issue *issue)
-{
-  /* Without a thread, steps are committed as they come. */
-  issue->recorder = g_thread_pool_new (commit_queued, NULL, 1, FALSE, NULL);
-}
-
-/* Waits until every step is in the store. The card's outcome stands if it
- * failed; if it succeeded but a step could not be recorded, that is the
- * error, since the store must not lag a card that is in use. */
-static gboolean
-finish_recording (Issue    *issue,
-                  gboolean  card_ok,
-                  GError  **error)
-{
-  if (issue->recorder)
-    g_thread_pool_free (g_steal_pointer (&issue->recorder), FALSE, TRUE);
-  if (!card_ok || issue->record_error == NULL)
-    return card_ok;
-  g_propagate_prefixed_error (error, g_steal_pointer (&issue->record_error),
-                              "Card %s is written and verified, but the store could not record "
-                              "it; repeat with the card once the database works again: ",
-                              issue->serial);
-  return FALSE;
-}
-
 /* --- the service ------------------------------------------------------- */
 
 static gboolean
@@ -579,7 +644,9 @@ preflight (Issue       *issue,
   if (!_ci_check_keys (issue->services, error)
       || (issue->options->pin != NULL && !check_pin (issue->options->pin, error)))
     return _ci_call_fail (&call, error);
-  return _ci_call_commit (&call, error);
+  /* Allowed: the entry is committed while the card is being connected. */
+  record_call (issue, &call);
+  return TRUE;
 }
 
 static gboolean
@@ -725,6 +792,7 @@ ci_services_card_issue (CiServices            *self,
 
   issue.action = options->replaces ? "card.reissue" : "card.issue";
   issue.permission = options->replaces ? CI_ACTION_CARD_REISSUE : CI_ACTION_CARD_ISSUE;
+  start_recording (&issue);
   if (!preflight (&issue, "employee", employee_number, error)
       || !(employee = ci_store_employee_get_by_number (self->store, employee_number, error)))
     return NULL;
@@ -740,10 +808,7 @@ ci_services_card_issue (CiServices            *self,
   issue.serial = ci_card_format_serial (ci_card_get_serial (issue.card));
   request.check = &check;
   if (fill_request (&issue, employee, &request, error))
-    {
-      start_recording (&issue);
-      ok = finish_recording (&issue, ci_card_issue (session, &request, error), error);
-    }
+    ok = finish_recording (&issue, ci_card_issue (session, &request, error), error);
   if (ok)
     {
       result = g_new0 (CiIssueResult, 1);
@@ -847,6 +912,7 @@ ci_services_card_change_access (CiServices            *self,
   g_return_val_if_fail (CI_IS_SERVICES (self), FALSE);
   g_return_val_if_fail (options != NULL && options->reader != NULL, FALSE);
 
+  start_recording (&issue);
   if (!preflight (&issue, "reader", options->reader, error))
     return FALSE;
   session = open_card (&issue, FALSE, &check, &local);
@@ -859,10 +925,7 @@ ci_services_card_change_access (CiServices            *self,
     }
   issue.serial = g_strdup (check.serial);
   if (fill_access_request (&issue, session, &check, &request, error))
-    {
-      start_recording (&issue);
-      ok = finish_recording (&issue, ci_card_rewrite_zones (session, &request, error), error);
-    }
+    ok = finish_recording (&issue, ci_card_rewrite_zones (session, &request, error), error);
   request_clear (&request);
   ci_card_check_clear (&check);
   return ok;
