@@ -1,0 +1,82 @@
+/* ci-face-templates.c
+ *
+ * Copyright 2026 CardIssue contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Where templates are: the user's own, the organisation's, the shipped ones.
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "face/ci-face-templates.h"
+
+/**
+ * ci_face_template_dirs:
+ *
+ * The directories templates are looked up in, most important first:
+ * cardissue/templates in the user's data directory, then in each system data
+ * directory, then the installed templates and, for a program run from its
+ * build tree, the source tree's.
+ *
+ * Returns: (transfer full): the directories
+ */
+char **
+ci_face_template_dirs (void)
+{
+  g_autoptr(GStrvBuilder) dirs = g_strv_builder_new ();
+  const char * const *system = g_get_system_data_dirs ();
+  g_autofree char *user = g_build_filename (g_get_user_data_dir (), "cardissue", "templates",
+                                            NULL);
+
+  g_strv_builder_add (dirs, user);
+  for (guint i = 0; system[i] != NULL; i++)
+    {
+      g_autofree char *dir = g_build_filename (system[i], "cardissue", "templates", NULL);
+
+      g_strv_builder_add (dirs, dir);
+    }
+  g_strv_builder_add (dirs, CI_TEMPLATES_DIR);
+  g_strv_builder_add (dirs, CI_SOURCE_TEMPLATES_DIR);
+  return g_strv_builder_end (dirs);
+}
+
+/**
+ * ci_face_template_find:
+ * @name: a template's id ("colour-badge") or the path of a template file
+ * @error: return location for a %CI_FACE_TEMPLATE_ERROR_FILE error
+ *
+ * Returns: (transfer full): the template file's path, or %NULL
+ */
+char *
+ci_face_template_find (const char  *name,
+                       GError     **error)
+{
+  g_auto(GStrv) dirs = NULL;
+  g_autofree char *file = NULL;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  if (strchr (name, G_DIR_SEPARATOR) != NULL || g_str_has_suffix (name, CI_FACE_TEMPLATE_SUFFIX))
+    {
+      if (g_file_test (name, G_FILE_TEST_IS_REGULAR))
+        return g_strdup (name);
+      g_set_error (error, CI_FACE_TEMPLATE_ERROR, CI_FACE_TEMPLATE_ERROR_FILE,
+                   "There is no template file %s", name);
+      return NULL;
+    }
+  dirs = ci_face_template_dirs ();
+  file = g_strconcat (name, CI_FACE_TEMPLATE_SUFFIX, NULL);
+  for (guint i = 0; dirs[i] != NULL; i++)
+    {
+      g_autofree char *path = g_build_filename (dirs[i], file, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        return g_steal_pointer (&path);
+    }
+  g_set_error (error, CI_FACE_TEMPLATE_ERROR, CI_FACE_TEMPLATE_ERROR_FILE,
+               "There is no template “%s”; the shipped ones are colour-badge and laser-badge, "
+               "and your own go into %s", name, dirs[0]);
+  return NULL;
+}
