@@ -283,7 +283,7 @@ test_schema_from_v1 (Fixture       *fx,
   g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, 1);
 
   reopen (fx);
-  g_assert_cmpint (ci_store_schema_version (fx->store), ==, 2);
+  g_assert_cmpint (ci_store_schema_version (fx->store), ==, CI_STORE_SQLITE_SCHEMA_VERSION);
   family_key = raw_text (fx->path, "SELECT family_key FROM employee WHERE number = 'E-7'");
   g_assert_cmpstr (family_key, ==, "muller");
 

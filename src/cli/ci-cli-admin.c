@@ -5,6 +5,7 @@
  */
 
 #include "ci-cli.h"
+#include "face/ci-face-sample.h"
 #include "model/ci-model.h"
 #include "store/ci-store-sqlite.h"
 
@@ -162,6 +163,7 @@ demo_employees (CiCli       *cli,
     {
       g_autoptr(CiEmployee) e = ci_employee_new ();
       g_autofree char *email = g_strdup_printf ("%s@example.com", demo_people[i].number);
+      g_autoptr(GBytes) photo = ci_face_sample_portrait (demo_people[i].number);
 
       ci_employee_set_number (e, demo_people[i].number);
       ci_employee_set_given_name (e, demo_people[i].given);
@@ -171,6 +173,7 @@ demo_employees (CiCli       *cli,
       ci_employee_set_email (e, email);
       ci_employee_set_valid_from (e, "2026-01-01");
       ci_employee_set_valid_until (e, "2028-12-31");
+      ci_employee_set_photo (e, photo);
       g_autoptr(CiGrant) lobby = NULL;
       if (!ci_services_employee_enroll (cli->services, hr, e, error)
           || !(lobby = ci_services_grant (cli->services, hr, demo_people[i].number, "HQ-A-LOBBY",

@@ -93,12 +93,17 @@ issue (CiCli    *cli,
        gboolean  replacement)
 {
   g_autofree char *reader_name = NULL;
+  g_autofree char *template_name = NULL;
   gboolean ask_pin = FALSE;
   GOptionEntry entries[] = {
     { "reader", 0, 0, G_OPTION_ARG_STRING, &reader_name, "Card reader (default: the first with a card)", "NAME" },
     { "ask-pin", 0, 0, G_OPTION_ARG_NONE, &ask_pin, "Let the holder choose the PIN (else one is generated)", NULL },
+    { "template", 't', 0, G_OPTION_ARG_STRING, &template_name,
+      "The face template the card will be printed with: refuse while the face would be "
+      "incomplete", "NAME" },
     { NULL }
   };
+  g_autoptr(CiFaceTemplate) tmpl = NULL;
   g_autoptr(CiOperator) actor = NULL;
   g_autoptr(CiIssueResult) result = NULL;
   g_autofree char *reader = NULL;
@@ -112,6 +117,8 @@ issue (CiCli    *cli,
     return CI_EXIT_USAGE;
   if (replacement && (options.replaces = parse_serial ((*args)[2])) <= 0)
     return ci_cli_usage ("the card serial is a number, as printed on the card");
+  if (template_name && !(tmpl = ci_cli_load_template (template_name, &error)))
+    return ci_cli_fail (error);
   if ((code = ci_cli_session (cli, &actor)))
     return code;
   if (!(reader = choose_reader (reader_name, &error)))
@@ -121,6 +128,7 @@ issue (CiCli    *cli,
     return ci_cli_fail (error);
   options.reader = reader;
   options.pin = pin;
+  options.face_template = tmpl;
   options.progress = print_step;
   g_print ("%s a card for %s in “%s”:\n", replacement ? "Issuing a replacement" : "Issuing",
            (*args)[1], reader);

@@ -27,6 +27,7 @@ static const CiCliCommand *command_tables[] = {
   ci_cli_zone_commands,
   ci_cli_audit_commands,
   ci_cli_card_commands,
+  ci_cli_face_commands,
 };
 
 /**

@@ -6,6 +6,7 @@
 
 #pragma once
 
+#include "face/ci-face-template.h"
 #include "services/ci-services.h"
 
 G_BEGIN_DECLS
@@ -71,5 +72,9 @@ extern const CiCliCommand ci_cli_zone_commands[];
 extern const CiCliCommand ci_cli_admin_commands[];
 extern const CiCliCommand ci_cli_audit_commands[];
 extern const CiCliCommand ci_cli_card_commands[];
+extern const CiCliCommand ci_cli_face_commands[];
+
+CiFaceTemplate *ci_cli_load_template (const char  *name,
+                                      GError     **error);
 
 G_END_DECLS

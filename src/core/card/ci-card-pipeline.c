@@ -410,6 +410,11 @@ verify_step (Run     *run,
        && ci_card_contents_check_signature (&contents, run->request->issuer_public_key, error)
        && ci_card_prove_key (run->session, contents.card_key, error)
        && check_locked (run->session, error);
+  if (ok)
+    {
+      g_clear_pointer (&run->request->card_key, g_bytes_unref);
+      run->request->card_key = g_bytes_ref (contents.objects[CI_CARD_FILE_CARDKEY]);
+    }
   ci_card_contents_clear (&contents);
   return ok;
 }

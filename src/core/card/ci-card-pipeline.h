@@ -47,6 +47,8 @@ typedef GBytes  *(*CiIssueSignFunc) (GBytes       *data,
  * @issuer_public_key: for the verify step (SPKI DER)
  * @check: (nullable): the result of a ci_card_session_check() the caller
  *   already made on this session, so the check step need not read again
+ * @card_key: (out): the EF.CARDKEY object the verify step read back (the
+ *   card's own public key); the caller unrefs it
  *
  * Everything the pipeline writes; no store, no key store: the caller prepared
  * it, and signs through @sign.
@@ -67,6 +69,7 @@ typedef struct
   gpointer         sign_data;
   CiIssueStepFunc  on_step;
   gpointer         step_data;
+  GBytes          *card_key;
 } CiIssueRequest;
 
 void     ci_issue_request_clear_secrets (CiIssueRequest  *request);

@@ -22,6 +22,7 @@ struct _CiCard
   char *valid_until;
   char *reason;
   gint64 replaces;
+  char *face_code;
 };
 
 G_DEFINE_FINAL_TYPE (CiCard, ci_card, G_TYPE_OBJECT)
@@ -49,6 +50,7 @@ ci_card_finalize (GObject *object)
 
   g_clear_pointer (&self->valid_until, g_free);
   g_clear_pointer (&self->reason, g_free);
+  g_clear_pointer (&self->face_code, g_free);
 
   G_OBJECT_CLASS (ci_card_parent_class)->finalize (object);
 }
@@ -203,6 +205,7 @@ ci_card_copy (CiCard *self)
   copy->valid_until = g_strdup (self->valid_until);
   copy->reason = g_strdup (self->reason);
   copy->replaces = self->replaces;
+  copy->face_code = g_strdup (self->face_code);
   return copy;
 }
 
@@ -328,6 +331,27 @@ ci_card_set_valid_until (CiCard *self,
   g_return_if_fail (CI_IS_CARD (self));
   if (ci_set_str (&self->valid_until, valid_until))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_VALID_UNTIL]);
+}
+
+/**
+ * ci_card_get_face_code:
+ *
+ * Returns: (nullable): what the QR code on the card's face says (the
+ *   face–chip binding, see ci-face-binding.h); %NULL until the card verified
+ */
+const char *
+ci_card_get_face_code (CiCard *self)
+{
+  g_return_val_if_fail (CI_IS_CARD (self), NULL);
+  return self->face_code;
+}
+
+void
+ci_card_set_face_code (CiCard     *self,
+                       const char *face_code)
+{
+  g_return_if_fail (CI_IS_CARD (self));
+  ci_set_str (&self->face_code, face_code && *face_code ? face_code : NULL);
 }
 
 const char *

@@ -12,6 +12,8 @@
 
 #include "card/ci-card-channel.h"
 #include "card/ci-card-type.h"
+#include "face/ci-face-binding.h"
+#include "services/ci-services-face.h"
 #include "keys/ci-digest.h"
 #include "ci-services-issue.h"
 #include "ci-services-private.h"
@@ -46,6 +48,8 @@ typedef struct
   CiAction              permission;
   GPtrArray            *card_types;
   const CiCardType     *card_type;   /* the blank card's, from its ATR */
+  const CiIssueRequest *request;     /* what goes on the card, once prepared */
+  gboolean              binds_face;  /* a new card: its face code is made at verify */
   GThreadPool          *recorder;    /* commits, in order, see record_step() */
   GMutex                lock;
   GCond                 recorded;
@@ -121,6 +125,38 @@ not_recorded (Issue       *issue,
   g_clear_error (&error);
 }
 
+static GBytes *
+sign_face (const void  *data,
+           gsize        len,
+           gpointer     user_data,
+           GError     **error)
+{
+  return ci_key_store_sign (user_data, CI_KEY_ISSUER, data, len, error);
+}
+
+/* The verified card's face code (ci-face-binding.h): its serial and the
+ * digest of the chip's lasting data, signed by the issuer, into the card's
+ * record, so that its face can be printed with the QR code that matches. */
+static gboolean
+bind_face (Issue   *issue,
+           GError **error)
+{
+  const CiIssueRequest *request = issue->request;
+  CiFaceBinding binding = { { 0 } };
+  g_autofree char *code = NULL;
+
+  g_return_val_if_fail (request != NULL && request->card_key != NULL, FALSE);
+
+  g_strlcpy (binding.serial, issue->serial, sizeof binding.serial);
+  ci_face_binding_chip_digest (request->card, request->identity, request->card_key,
+                               binding.chip_digest);
+  code = ci_face_binding_encode (&binding, sign_face, issue->services->keys, error);
+  if (code == NULL)
+    return FALSE;
+  ci_card_set_face_code (issue->card, code);
+  return ci_store_card_set_face_code (issue->services->store, issue->card, error);
+}
+
 /* One step's audit entry and the card's state in the store, each a durable
  * commit. Takes @error, the step's. */
 static void
@@ -149,8 +185,9 @@ commit_step (Issue       *issue,
       _ci_call_fail (&call, &step_error);
       return;
     }
-  if (state_after (step) != CI_CARD_REQUESTED
-      && !advance (issue->services->store, issue->card, state_after (step), &local))
+  if ((state_after (step) != CI_CARD_REQUESTED
+       && !advance (issue->services->store, issue->card, state_after (step), &local))
+      || (step == CI_ISSUE_STEP_VERIFY && issue->binds_face && !bind_face (issue, &local)))
     {
       GError *copy = g_error_copy (local);
 
@@ -630,6 +667,19 @@ find_record (Issue              *issue,
 /* --- the service ------------------------------------------------------- */
 
 static gboolean
+face_complete (Issue       *issue,
+               const char  *employee_number,
+               GError     **error)
+{
+  g_autoptr(CiEmployee) employee = ci_store_employee_get_by_number (issue->services->store,
+                                                                    employee_number, error);
+
+  return employee != NULL
+         && _ci_services_face_complete (issue->services, employee, issue->options->face_template,
+                                        error);
+}
+
+static gboolean
 preflight (Issue       *issue,
            const char  *subject_type,
            const char  *subject_id,
@@ -642,7 +692,8 @@ preflight (Issue       *issue,
     return FALSE;
   _ci_call_detail (&call, "reader", issue->options->reader);
   if (!_ci_check_keys (issue->services, error)
-      || (issue->options->pin != NULL && !check_pin (issue->options->pin, error)))
+      || (issue->options->pin != NULL && !check_pin (issue->options->pin, error))
+      || (issue->options->face_template != NULL && !face_complete (issue, subject_id, error)))
     return _ci_call_fail (&call, error);
   /* Allowed: the entry is committed while the card is being connected. */
   record_call (issue, &call);
@@ -677,6 +728,7 @@ fill_request (Issue           *issue,
     return FALSE;
   request->sign = sign_with_issuer;
   request->sign_data = self->keys;
+  issue->request = request;
   request->on_step = record_step;
   request->step_data = issue;
   return TRUE;
@@ -690,6 +742,7 @@ request_clear (CiIssueRequest *request)
   g_clear_pointer (&request->identity, g_bytes_unref);
   g_clear_pointer (&request->zones, g_bytes_unref);
   g_clear_pointer (&request->issuer_public_key, g_bytes_unref);
+  g_clear_pointer (&request->card_key, g_bytes_unref);
 }
 
 /* No usable card in the reader (none, foreign, another's, the wrong state):
@@ -791,6 +844,7 @@ ci_services_card_issue (CiServices            *self,
   g_return_val_if_fail (employee_number != NULL && options != NULL && options->reader, NULL);
 
   issue.action = options->replaces ? "card.reissue" : "card.issue";
+  issue.binds_face = TRUE;
   issue.permission = options->replaces ? CI_ACTION_CARD_REISSUE : CI_ACTION_CARD_ISSUE;
   start_recording (&issue);
   if (!preflight (&issue, "employee", employee_number, error)

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "card/ci-card-pipeline.h"
+#include "face/ci-face-template.h"
 #include "services/ci-services.h"
 
 G_BEGIN_DECLS
@@ -26,12 +27,15 @@ typedef void (*CiIssueProgressFunc) (const char   *reader,
  * @trace: (nullable): records the APDUs (PINs and keys never appear in it)
  * @replaces: 0 for a first card; for a replacement, the serial of the blocked
  *   card it replaces (this needs the reissue right, not the issue right)
+ * @face_template: (nullable): the template the card's face will be printed
+ *   with: issuing is refused while it would show a placeholder
  */
 typedef struct
 {
   const char          *reader;
   gint64               replaces;
   const char          *pin;
+  const CiFaceTemplate *face_template;
   GCancellable        *cancellable;
   CiCardTrace         *trace;
   CiIssueProgressFunc  progress;

@@ -294,13 +294,14 @@ sqlite_grant_list (CiStore  *store,
 
 #define CARD_COLUMNS \
   "serial, employee_id, sequence, state, state_changed_at, created_at, valid_until, reason, " \
-  "replaces"
+  "replaces, face_code"
 
 static CiCard *
 card_from_row (sqlite3_stmt *s)
 {
   CiCard *c = ci_card_new ();
   g_autofree char *until = _ci_sqlite_col_text (s, 6), *reason = _ci_sqlite_col_text (s, 7);
+  g_autofree char *face_code = _ci_sqlite_col_text (s, 9);
 
   ci_card_set_serial (c, sqlite3_column_int64 (s, 0));
   ci_card_set_employee_id (c, sqlite3_column_int64 (s, 1));
@@ -311,6 +312,7 @@ card_from_row (sqlite3_stmt *s)
   ci_card_set_valid_until (c, until);
   ci_card_set_reason (c, reason);
   ci_card_set_replaces (c, sqlite3_column_int64 (s, 8));
+  ci_card_set_face_code (c, face_code);
   return c;
 }
 
@@ -387,6 +389,33 @@ sqlite_card_list (CiStore  *store,
   return _ci_sqlite_collect (self, s, (CiRowFunc) card_from_row, error);
 }
 
+static gboolean
+sqlite_card_set_face_code (CiStore  *store,
+                           CiCard   *card,
+                           GError  **error)
+{
+  CiStoreSqlite *self = STORE (store);
+  LOCK (self);
+  sqlite3_stmt *s = _ci_sqlite_stmt (self, "UPDATE card SET face_code = ?1 WHERE serial = ?2",
+                                     error);
+
+  if (s == NULL)
+    return FALSE;
+  _ci_sqlite_bind_text (s, 1, ci_card_get_face_code (card) ? ci_card_get_face_code (card) : "");
+  sqlite3_bind_int64 (s, 2, ci_card_get_serial (card));
+  if (!_ci_sqlite_step_done (self, s, error))
+    return FALSE;
+  if (sqlite3_changes (self->db) == 0)
+    {
+      g_autofree char *serial = ci_card_format_serial (ci_card_get_serial (card));
+
+      g_set_error (error, CI_STORE_ERROR, CI_STORE_ERROR_NOT_FOUND, "There is no card %s",
+                   serial);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Changes the state only if the card is still in @from, so two desks acting on
  * one card cannot both succeed. */
 static gboolean
@@ -440,4 +469,5 @@ _ci_store_sqlite_access_class_init (CiStoreClass *store_class)
   store_class->card_get = sqlite_card_get;
   store_class->card_list = sqlite_card_list;
   store_class->card_set_state = sqlite_card_set_state;
+  store_class->card_set_face_code = sqlite_card_set_face_code;
 }

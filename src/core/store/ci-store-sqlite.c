@@ -335,7 +335,11 @@ static const char schema_v2[] =
   "  scope INTEGER NOT NULL,"
   "  PRIMARY KEY (role, action));";
 
-static const char * const migrations[] = { schema_v1, schema_v2 };
+/* v3: the QR code printed on each card's face, binding it to the chip. */
+static const char schema_v3[] =
+  "ALTER TABLE card ADD COLUMN face_code TEXT NOT NULL DEFAULT '';";
+
+static const char * const migrations[] = { schema_v1, schema_v2, schema_v3 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CI_STORE_SQLITE_SCHEMA_VERSION);
 

@@ -298,6 +298,27 @@ ci_store_card_set_state (CiStore *self,
   return CI_STORE_GET_CLASS (self)->card_set_state (self, card, from, error);
 }
 
+/**
+ * ci_store_card_set_face_code:
+ * @self: a store
+ * @card: a card whose face code (ci_card_get_face_code()) was set
+ * @error: return location for an error
+ *
+ * Saves what the QR code on @card's face says.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ci_store_card_set_face_code (CiStore  *self,
+                             CiCard   *card,
+                             GError  **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), FALSE);
+  g_return_val_if_fail (CI_IS_CARD (card), FALSE);
+
+  return CI_STORE_GET_CLASS (self)->card_set_face_code (self, card, error);
+}
+
 gboolean
 ci_store_operator_insert (CiStore *self,
                           CiOperator *op,

@@ -117,6 +117,7 @@ struct _CiStoreClass
   GPtrArray  *(*card_list)             (CiStore *self, gint64 employee_id, GError **error);
   gboolean    (*card_set_state)        (CiStore *self, CiCard *card, CiCardState from,
                                         GError **error);
+  gboolean    (*card_set_face_code)    (CiStore *self, CiCard *card, GError **error);
 
   gboolean    (*operator_insert)       (CiStore *self, CiOperator *op, GError **error);
   gboolean    (*operator_update)       (CiStore *self, CiOperator *op, GError **error);
@@ -225,6 +226,9 @@ GPtrArray  *ci_store_card_list         (CiStore             *self,
 gboolean    ci_store_card_set_state    (CiStore             *self,
                                         CiCard              *card,
                                         CiCardState          from,
+                                        GError             **error);
+gboolean    ci_store_card_set_face_code (CiStore            *self,
+                                        CiCard              *card,
                                         GError             **error);
 
 gboolean    ci_store_operator_insert   (CiStore             *self,
