@@ -583,6 +583,41 @@ test_golden_badge (Fixture       *f,
   assert_no_problems (f->problems);
 }
 
+/* The shipped templates (data/templates), both sides, and the colour badge's front with a
+ * name in each script: what a desk prints with no template of its own. */
+static void
+test_golden_shipped (Fixture       *f,
+                     gconstpointer  data)
+{
+  static const char * const ids[] = { "colour-badge", "laser-badge" };
+  static const char * const sides[] = { "front", "back" };
+
+  ci_face_data_set (f->data, "employee.full_name", "Zoë Ångström-Ñúñez");
+  for (guint t = 0; t < G_N_ELEMENTS (ids); t++)
+    {
+      g_autofree char *file = g_strconcat (CI_SOURCE_DIR "/data/templates/", ids[t],
+                                           ".cardface", NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(CiFaceTemplate) tmpl = ci_face_template_load (file, &error);
+
+      g_assert_no_error (error);
+      for (CiFaceSide side = CI_FACE_FRONT; side <= CI_FACE_BACK; side++)
+        {
+          g_autofree char *name = g_strdup_printf ("shipped-%s-%s.png", ids[t], sides[side]);
+          g_autofree char *path = fixture_path (f, name);
+
+          g_assert_true (ci_face_export_png (tmpl, side, f->data, GOLDEN_DPI, path, f->problems,
+                                             &error));
+          g_assert_no_error (error);
+          assert_golden (path, name);
+        }
+    }
+  assert_no_problems (f->problems);
+}
+
+static const char * const script_tags[] = { "latin", "cyrillic", "greek", "han", "arabic",
+                                            "hebrew" };
+
 /* Names in each script ------------------------------------------------------------------------ */
 
 typedef struct
@@ -1409,6 +1444,31 @@ test_export_errors (Fixture       *f,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
 }
 
+static void
+test_golden_shipped_scripts (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CiFaceTemplate) tmpl =
+    ci_face_template_load (CI_SOURCE_DIR "/data/templates/colour-badge.cardface", &error);
+
+  g_assert_no_error (error);
+  G_STATIC_ASSERT (G_N_ELEMENTS (script_tags) == G_N_ELEMENTS (script_names));
+  /* The Latin name is the one test_golden_shipped() shows. */
+  for (guint i = 1; i < G_N_ELEMENTS (script_names); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("shipped-colour-badge-%s.png", script_tags[i]);
+      g_autofree char *path = fixture_path (f, name);
+
+      ci_face_data_set (f->data, "employee.full_name", script_names[i].name);
+      g_assert_true (ci_face_export_png (tmpl, CI_FACE_FRONT, f->data, GOLDEN_DPI, path,
+                                         f->problems, &error));
+      g_assert_no_error (error);
+      assert_golden (path, name);
+    }
+  assert_no_problems (f->problems);
+}
+
 /* --------------------------------------------------------------------------------------------- */
 
 static void
@@ -1462,6 +1522,9 @@ main (int   argc,
 
   add_fixture_test ("/face-render/golden/colour", CI_FACE_COLOUR, test_golden_badge);
   add_fixture_test ("/face-render/golden/laser", CI_FACE_LASER, test_golden_badge);
+  add_fixture_test ("/face-render/golden/shipped", CI_FACE_COLOUR, test_golden_shipped);
+  add_fixture_test ("/face-render/golden/shipped-scripts", CI_FACE_COLOUR,
+                    test_golden_shipped_scripts);
 
   status = g_test_run ();
 
