@@ -51,6 +51,7 @@ run() {  # run NAME BUILD_DIR [meson setup options] -- [meson test options]
 run "build and test" _build-test
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export ASAN_OPTIONS=detect_leaks=1
+export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 run "sanitizers (address, undefined)" _build-asan -Db_sanitize=address,undefined \
     --buildtype=debug
 run "valgrind" _build-valgrind --buildtype=debug -- --suite unit --wrapper \

@@ -1530,7 +1530,6 @@ main (int   argc,
 
   /* Pango's font map and cairo's font caches live until exit; dropped here
    * so that valgrind shows what the renderer leaks and not what they keep. */
-  pango_cairo_font_map_set_default (NULL);
-  cairo_debug_reset_static_data ();
+  ci_face_release_caches ();
   return status;
 }

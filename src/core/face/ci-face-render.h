@@ -37,6 +37,7 @@ typedef struct
 } CiFaceProblem;
 
 void     ci_face_problem_free (CiFaceProblem        *problem);
+void     ci_face_release_caches (void);
 
 /* One side, onto any cairo context whose user space is @px_per_mm pixels (or
  * points) per millimetre with the card's top-left corner at 0,0. The GUI

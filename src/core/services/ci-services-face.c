@@ -217,9 +217,8 @@ ci_services_face_data (CiServices  *self,
   g_autoptr(CiEmployee) employee = NULL;
   g_autoptr(CiFaceData) data = ci_face_data_new ();
   g_autoptr(CiCard) card = NULL;
-  int level;
-
   g_autofree char *serial_text = ci_card_format_serial (serial);
+  int level;
 
   g_return_val_if_fail (CI_IS_SERVICES (self), NULL);
   g_return_val_if_fail (employee_number != NULL || serial > 0, NULL);
@@ -240,7 +239,8 @@ ci_services_face_data (CiServices  *self,
                                                          error)) == NULL)
     goto fail;
   set_employee (data, employee);
-  if (serial > 0 && card == NULL)
+  /* The card asked for, or else the employee's newest. */
+  if (card == NULL && serial > 0)
     {
       if ((card = ci_store_card_get (self->store, serial, error)) == NULL)
         goto fail;
@@ -253,7 +253,7 @@ ci_services_face_data (CiServices  *self,
           goto fail;
         }
     }
-  else
+  else if (card == NULL)
     {
       g_autoptr(GPtrArray) cards = ci_store_card_list (self->store, ci_employee_get_id (employee),
                                                        error);
