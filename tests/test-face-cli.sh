@@ -26,7 +26,7 @@ export CARDISSUE_OPERATOR=hr
 png_size() { python3 -c "import struct,sys; d=open(sys.argv[1],'rb').read(24); print(*struct.unpack('>II', d[16:24]))" "$1"; }
 qr_of() { zbarimg --raw -q "$1" 2>/dev/null; }
 
-echo "1..15"
+echo "1..17"
 cli demo >/dev/null 2>&1
 ok $? "demo database"
 
@@ -77,6 +77,23 @@ out=$(cli optical-check "$work/front.png" 0000000001 2>&1)
 [[ $? -eq 5 ]] && grep -q "^employee.full_name:" <<<"$out" && grep -q "^fail" <<<"$out"
 ok $? "after a name change, the printed face fails on the name"
 sed 's/^/#   /' <<<"$out"
+
+# A replacement card: the face of each card is its own.
+kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null; wait_for 0 empty
+"$vcard" run --quiet --image "$work/card3.img" --port "$port" &
+pids+=($!)
+wait_for 0 "card present"
+out=$(CARDISSUE_OPERATOR=frontdesk cli card set-state 0000000001 lost 2>&1 \
+  && CARDISSUE_OPERATOR=frontdesk cli card reissue E-1002 0000000001 \
+       --reader "Virtual PCD 00 00" 2>&1)
+rc=$?
+[[ $rc -eq 0 ]] && grep -q "Card 0000000002 is active" <<<"$out"
+ok $? "E-1002's lost card is replaced by card 0000000002"
+[[ $rc -eq 0 ]] || sed 's/^/#   /' <<<"$out"
+cli render E-1002 --output "$work/new.png" >/dev/null 2>&1
+cli render E-1002 --card 0000000001 --output "$work/old.png" >/dev/null 2>&1
+[[ $(qr_of "$work/old.png") == "$code" && $(qr_of "$work/new.png") == CI1.0000000002.* ]]
+ok $? "render --card shows that card's code, and the newest card by default"
 
 # E-1011 has no photo and no department: the colour badge would show two
 # placeholders, so no card is issued for it with that template.
