@@ -48,13 +48,16 @@ run() {  # run NAME BUILD_DIR [meson setup options] -- [meson test options]
   fi
 }
 
-run "build and test" _build-test
+# The "memcheck" suite holds the subsets of "heavy" tests that valgrind runs
+# instead of the whole test; the other runs have the whole test.
+run "build and test" _build-test -- --no-suite memcheck
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export ASAN_OPTIONS=detect_leaks=1
 export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 run "sanitizers (address, undefined)" _build-asan -Db_sanitize=address,undefined \
-    --buildtype=debug
-run "valgrind" _build-valgrind --buildtype=debug -- --suite unit --wrapper \
+    --buildtype=debug -- --no-suite memcheck
+run "valgrind" _build-valgrind --buildtype=debug -- --suite unit --suite memcheck \
+    --no-suite heavy --wrapper \
     "valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite --suppressions=$PWD/tests/valgrind.supp" \
     --timeout-multiplier 10
 
