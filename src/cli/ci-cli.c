@@ -7,7 +7,6 @@
 #include "config.h"
 
 #include "ci-cli.h"
-#include "face/ci-face-render.h"
 #include "store/ci-store-sqlite.h"
 
 #include <errno.h>
@@ -346,7 +345,6 @@ parse_globals (CiCli  *cli,
 static void
 cli_clear (CiCli *cli)
 {
-  ci_face_release_caches ();
   if (cli->services)
     ci_services_shutdown (cli->services);
   g_clear_object (&cli->services);

@@ -34,9 +34,10 @@
  * ci_face_release_caches:
  *
  * Drops Pango's font map and cairo's font caches, which otherwise live until
- * the program exits. For a program about to exit under a leak checker: what
- * is left then is what we leaked. Call it from the main thread, with no
- * render running.
+ * the program exits. For tests about to exit under a leak checker: what is
+ * left then is what we leaked. cairo asserts that nothing of its is alive
+ * any more, so never in a program: a font map another thread still holds
+ * (fontconfig loads in one of Pango's) would abort it.
  */
 void
 ci_face_release_caches (void)
