@@ -16,6 +16,7 @@
 #include <gdk-pixbuf/gdk-pixbuf.h>
 
 #include "face/ci-face-optical-private.h"
+#include "face/ci-face-render-private.h"
 
 #define MAX_SCAN_BYTES    (50 * 1000 * 1000)
 #define MAX_SCAN_PIXELS   (40 * 1000 * 1000)
@@ -211,17 +212,6 @@ on_size_prepared (GdkPixbufLoader *loader,
     }
 }
 
-static const char *
-scan_type (const guint8 *data,
-           gsize         len)
-{
-  if (len >= 8 && memcmp (data, "\x89PNG\r\n\x1a\n", 8) == 0)
-    return "png";
-  if (len >= 3 && memcmp (data, "\xFF\xD8\xFF", 3) == 0)
-    return "jpeg";
-  return NULL;
-}
-
 static GdkPixbuf *
 load_scan (const guint8  *data,
            gsize          len,
@@ -267,7 +257,7 @@ _ci_face_gray_decode (GBytes  *scan,
 {
   gsize len = 0;
   const guint8 *data = g_bytes_get_data (scan, &len);
-  const char *type = scan_type (data, len);
+  const char *type = _ci_face_image_type (data, len);
   g_autoptr(GdkPixbuf) pixbuf = NULL;
 
   if (len > MAX_SCAN_BYTES)

@@ -55,7 +55,7 @@
 #include <zbar.h>
 
 #include "face/ci-face-optical-private.h"
-#include "face/ci-face-render.h"
+#include "face/ci-face-render-private.h"
 
 #define MAX_PAYLOAD       4096
 #define QR_QUIET_MODULES  4       /* as ci-face-render.c draws the code */
@@ -133,30 +133,13 @@ find_qr (const CiFaceGray *scan,
   return symbol != NULL;
 }
 
-static QRecLevel
-qr_level (CiFaceQrEcc ecc)
-{
-  switch (ecc)
-    {
-    case CI_FACE_QR_ECC_L:
-      return QR_ECLEVEL_L;
-    case CI_FACE_QR_ECC_Q:
-      return QR_ECLEVEL_Q;
-    case CI_FACE_QR_ECC_H:
-      return QR_ECLEVEL_H;
-    case CI_FACE_QR_ECC_M:
-    default:
-      return QR_ECLEVEL_M;
-    }
-}
-
 /* How many modules wide the renderer makes the code for @payload; 0 if it
  * cannot. */
 static int
 qr_modules (const char  *payload,
             CiFaceQrEcc  ecc)
 {
-  QRcode *qr = QRcode_encodeString (payload, 0, qr_level (ecc), QR_MODE_8, 1);
+  QRcode *qr = _ci_face_qr_encode (payload, ecc);
   int width = qr ? qr->width : 0;
 
   if (qr)

@@ -63,9 +63,10 @@ on_area_updated (GdkPixbufLoader *loader,
     size->rows = MAX (size->rows, y + height);
 }
 
-static const char *
-image_type (const guint8 *data,
-            gsize         len)
+/* "png" or "jpeg" by the first bytes, or %NULL: the only kinds we decode. */
+const char *
+_ci_face_image_type (const guint8 *data,
+                     gsize         len)
 {
   if (len >= 8 && memcmp (data, "\x89PNG\r\n\x1a\n", 8) == 0)
     return "png";
@@ -91,7 +92,7 @@ _ci_face_decode_image (GBytes  *bytes,
 {
   gsize len = 0;
   const guint8 *data = g_bytes_get_data (bytes, &len);
-  const char *type = image_type (data, len);
+  const char *type = _ci_face_image_type (data, len);
   g_autoptr(GdkPixbufLoader) loader = NULL;
   g_autoptr(GError) error = NULL;
   ImageSize size = { 0 };

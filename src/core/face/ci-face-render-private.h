@@ -12,6 +12,7 @@
 
 #include <gdk-pixbuf/gdk-pixbuf.h>
 #include <pango/pangocairo.h>
+#include <qrencode.h>
 
 #include "face/ci-face-render.h"
 
@@ -84,6 +85,10 @@ void         _ci_face_draw_image       (CiFaceRenderCtx       *ctx,
 
 GdkPixbuf   *_ci_face_decode_image     (GBytes                *bytes,
                                         char                 **why);
+const char  *_ci_face_image_type       (const guint8          *data,
+                                        gsize                  len);
+QRcode      *_ci_face_qr_encode        (const char            *payload,
+                                        CiFaceQrEcc            ecc);
 void         _ci_face_photo_crop       (int                    width,
                                         int                    height,
                                         double                 aspect,

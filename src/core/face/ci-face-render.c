@@ -581,6 +581,24 @@ qr_level (CiFaceQrEcc ecc)
     }
 }
 
+/**
+ * _ci_face_qr_encode:
+ * @payload: what the code says
+ * @ecc: its error-correction level
+ *
+ * The one place a QR code is made, so that the optical check expects the
+ * very code the renderer draws: 8-bit mode, the smallest version that fits.
+ *
+ * Returns: (transfer full) (nullable): the code (QRcode_free() it), or %NULL
+ *   when @payload does not fit
+ */
+QRcode *
+_ci_face_qr_encode (const char  *payload,
+                    CiFaceQrEcc  ecc)
+{
+  return QRcode_encodeString (payload, 0, qr_level (ecc), QR_MODE_8, 1);
+}
+
 /* The symbol's square with its quiet zone, centred in @box. On a raster
  * target a module is a whole number of pixels and starts on a pixel, so its
  * edges are sharp in colour too. Returns the module's size. */
@@ -657,7 +675,7 @@ draw_qr (CiFaceRenderCtx     *ctx,
       _ci_face_draw_placeholder (ctx, &element->box, "‹QR code›");
       return;
     }
-  qr = QRcode_encodeString (payload, 0, qr_level (element->ecc), QR_MODE_8, 1);
+  qr = _ci_face_qr_encode (payload, element->ecc);
   if (qr == NULL)
     {
       _ci_face_add_problem (ctx, element, CI_FACE_PROBLEM_QR,
