@@ -57,8 +57,13 @@ echo "== Card readers"
 if [[ -n $reader ]] && ! "$vcard" show --image "$demo/card.img" | grep -q 'state 05'; then
   echo
   echo "== Issuing a badge to E-1001 on the virtual card (signed in as hr)"
-  "$cli" "${args[@]}" card issue E-1001 --reader "$reader" || true
+  "$cli" "${args[@]}" card issue E-1001 --reader "$reader" --template colour-badge || true
 fi
+echo
+echo "== The badge's face, print- and engrave-ready"
+"$cli" "${args[@]}" render E-1001 --output "$demo/E-1001-face.pdf" || true
+"$cli" "${args[@]}" render E-1001 --output "$demo/E-1001-front.png" || true
+"$cli" "${args[@]}" render E-1001 --template laser-badge --output "$demo/E-1001-laser.png" || true
 echo
 echo "== The card, read as an offline door reader does (signed in as security)"
 CARDISSUE_OPERATOR=security "$cli" "${args[@]}" issuer certificate --output "$demo/issuer.der" >/dev/null
@@ -73,6 +78,7 @@ Try more, for example:
   $cli ${args[*]} --operator hr employee search mül
   $cli ${args[*]} --operator frontdesk card set-state 0000000001 lost
   $cli ${args[*]} --operator security deny-list export --output deny.crl
+  $cli ${args[*]} --operator hr optical-check $demo/E-1001-front.png 0000000001
   $cli ${args[*]} --help
 Operators: admin, hr, security, frontdesk — password demo-password; key store
 passphrase demo-keystore-passphrase (set in CARDISSUE_KEYSTORE_PASSPHRASE).
