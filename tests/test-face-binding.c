@@ -41,10 +41,9 @@ issuer_clear (Issuer *issuer)
 }
 
 static GBytes *
-sign (const void  *data,
-      gsize        len,
-      gpointer     user_data,
-      GError     **error)
+sign (GBytes    *data,
+      gpointer   user_data,
+      GError   **error)
 {
   Issuer *issuer = user_data;
   EVP_MD_CTX *ctx = EVP_MD_CTX_new ();
@@ -53,16 +52,16 @@ sign (const void  *data,
 
   g_assert_cmpint (EVP_DigestSignInit_ex (ctx, NULL, "SHA256", NULL, NULL, issuer->key, NULL),
                    ==, 1);
-  g_assert_cmpint (EVP_DigestSign (ctx, sig, &sig_len, data, len), ==, 1);
+  g_assert_cmpint (EVP_DigestSign (ctx, sig, &sig_len, g_bytes_get_data (data, NULL),
+                                   g_bytes_get_size (data)), ==, 1);
   EVP_MD_CTX_free (ctx);
   return g_bytes_new (sig, sig_len);
 }
 
 static GBytes *
-refuse (const void  *data,
-        gsize        len,
-        gpointer     user_data,
-        GError     **error)
+refuse (GBytes    *data,
+        gpointer   user_data,
+        GError   **error)
 {
   g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_PERMISSION_DENIED, "key store locked");
   return NULL;

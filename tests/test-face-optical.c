@@ -35,10 +35,9 @@
 /* Issuer -------------------------------------------------------------------------------------- */
 
 static GBytes *
-sign (const void  *data,
-      gsize        len,
-      gpointer     user_data,
-      GError     **error)
+sign (GBytes    *data,
+      gpointer   user_data,
+      GError   **error)
 {
   EVP_MD_CTX *ctx = EVP_MD_CTX_new ();
   guint8 sig[80];
@@ -46,7 +45,8 @@ sign (const void  *data,
 
   g_assert_cmpint (EVP_DigestSignInit_ex (ctx, NULL, "SHA256", NULL, NULL, user_data, NULL),
                    ==, 1);
-  g_assert_cmpint (EVP_DigestSign (ctx, sig, &sig_len, data, len), ==, 1);
+  g_assert_cmpint (EVP_DigestSign (ctx, sig, &sig_len, g_bytes_get_data (data, NULL),
+                                   g_bytes_get_size (data)), ==, 1);
   EVP_MD_CTX_free (ctx);
   return g_bytes_new (sig, sig_len);
 }

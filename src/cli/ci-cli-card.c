@@ -62,15 +62,6 @@ choose_reader (const char  *wanted,
   return NULL;
 }
 
-static gint64
-parse_serial (const char *text)
-{
-  char *end = NULL;
-  gint64 serial = g_ascii_strtoll (text, &end, 10);
-
-  return end == text || *end ? -1 : serial;
-}
-
 static void
 print_step (const char   *reader,
             CiIssueStep   step,
@@ -115,7 +106,7 @@ issue (CiCli    *cli,
 
   if (!ci_cli_parse (entries, args, replacement ? 2 : 1))
     return CI_EXIT_USAGE;
-  if (replacement && (options.replaces = parse_serial ((*args)[2])) <= 0)
+  if (replacement && (options.replaces = ci_cli_parse_serial ((*args)[2])) <= 0)
     return ci_cli_usage ("the card serial is a number, as printed on the card");
   if (template_name && !(tmpl = ci_cli_load_template (template_name, &error)))
     return ci_cli_fail (error);
@@ -257,18 +248,6 @@ deny_list_export (CiCli *cli,
   return write_output (output, crl, "The deny list");
 }
 
-static GBytes *
-read_file_bytes (const char  *path,
-                 GError     **error)
-{
-  char *data = NULL;
-  gsize len = 0;
-
-  if (!g_file_get_contents (path, &data, &len, error))
-    return NULL;
-  return g_bytes_new_take (data, len);
-}
-
 static gboolean
 is_denied (const char *serial,
            gpointer    user_data)
@@ -310,9 +289,9 @@ card_verify (CiCli *cli,
     return ci_cli_usage ("card verify needs --issuer-cert FILE");
   if (date != NULL && !ci_date_is_valid (date))
     return ci_cli_usage ("--date needs a day as YYYY-MM-DD");
-  if (!(cert = read_file_bytes (cert_path, &error))
+  if (!(cert = ci_cli_read_file (cert_path, &error))
       || !ci_issuer_certificate_check (cert, &issuer_key, &error)
-      || (crl_path && (!(crl = read_file_bytes (crl_path, &error))
+      || (crl_path && (!(crl = ci_cli_read_file (crl_path, &error))
                        || !(deny = ci_deny_list_load (crl, cert, &error))))
       || !(reader = choose_reader (reader_name, &error))
       || !(channel = ci_card_channel_connect (reader, CI_CARD_SHARE_SHARED, NULL, &error)))

@@ -77,6 +77,7 @@ render (CiCli *cli,
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (
     (GDestroyNotify) ci_face_problem_free);
   CiFaceSide side;
+  gint64 serial = 0;
   GError *error = NULL;
   gboolean ok;
   int code;
@@ -89,12 +90,13 @@ render (CiCli *cli,
     return ci_cli_usage ("--side must be front or back");
   if (dpi < 72 || dpi > 2400)
     return ci_cli_usage ("--dpi must be 72 to 2400");
+  if (serial_text && (serial = ci_cli_parse_serial (serial_text)) <= 0)
+    return ci_cli_usage ("--card takes a card serial, a number as printed on the card");
   if (!(tmpl = ci_cli_load_template (template_name, &error)))
     return ci_cli_fail (error);
   if ((code = ci_cli_session (cli, &actor)) != CI_EXIT_OK)
     return code;
-  data = ci_services_face_data (cli->services, actor, (*args)[1],
-                                serial_text ? g_ascii_strtoll (serial_text, NULL, 10) : 0, &error);
+  data = ci_services_face_data (cli->services, actor, (*args)[1], serial, &error);
   if (data == NULL)
     return ci_cli_fail (error);
   if (g_str_has_suffix (output, ".pdf"))
@@ -140,10 +142,8 @@ optical_check (CiCli *cli,
   g_autoptr(GBytes) scan = NULL;
   g_autoptr(GBytes) cert = NULL;
   g_autoptr(GBytes) issuer_key = NULL;
-  g_autofree char *contents = NULL;
   g_autofree char *serial = NULL;
   gint64 number;
-  gsize len;
   CiFaceSide side;
   GError *error = NULL;
   int code;
@@ -152,22 +152,12 @@ optical_check (CiCli *cli,
     return CI_EXIT_USAGE;
   if (!parse_side (side_name, &side))
     return ci_cli_usage ("--side must be front or back");
-  number = g_ascii_strtoll ((*args)[2], NULL, 10);
-  if (number <= 0)
+  if ((number = ci_cli_parse_serial ((*args)[2])) <= 0)
     return ci_cli_usage ("the card serial is a number, as printed on the card");
-  if (!g_file_get_contents ((*args)[1], &contents, &len, &error))
+  if (!(scan = ci_cli_read_file ((*args)[1], &error))
+      || (cert_path && (!(cert = ci_cli_read_file (cert_path, &error))
+                        || !ci_issuer_certificate_check (cert, &issuer_key, &error))))
     return ci_cli_fail (error);
-  scan = g_bytes_new_take (g_steal_pointer (&contents), len);
-  if (cert_path)
-    {
-      g_autofree char *der = NULL;
-
-      if (!g_file_get_contents (cert_path, &der, &len, &error))
-        return ci_cli_fail (error);
-      cert = g_bytes_new_take (g_steal_pointer (&der), len);
-      if (!ci_issuer_certificate_check (cert, &issuer_key, &error))
-        return ci_cli_fail (error);
-    }
   if (!(tmpl = ci_cli_load_template (template_name, &error)))
     return ci_cli_fail (error);
   if ((code = ci_cli_session (cli, &actor)) != CI_EXIT_OK)

@@ -253,6 +253,29 @@ ci_cli_sign_in (CiCli   *cli,
   return op;
 }
 
+/* A card serial as printed on the card: digits only; -1 otherwise. */
+gint64
+ci_cli_parse_serial (const char *text)
+{
+  char *end = NULL;
+  gint64 serial = g_ascii_strtoll (text, &end, 10);
+
+  return end == text || *end ? -1 : serial;
+}
+
+/* A whole file, for the commands that take one (certificates, scans). */
+GBytes *
+ci_cli_read_file (const char  *path,
+                  GError     **error)
+{
+  char *data = NULL;
+  gsize len = 0;
+
+  if (!g_file_get_contents (path, &data, &len, error))
+    return NULL;
+  return g_bytes_new_take (data, len);
+}
+
 /**
  * ci_cli_session:
  * @cli: the CLI state

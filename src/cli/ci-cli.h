@@ -74,6 +74,9 @@ extern const CiCliCommand ci_cli_audit_commands[];
 extern const CiCliCommand ci_cli_card_commands[];
 extern const CiCliCommand ci_cli_face_commands[];
 
+gint64          ci_cli_parse_serial  (const char  *text);
+GBytes         *ci_cli_read_file     (const char  *path,
+                                      GError     **error);
 CiFaceTemplate *ci_cli_load_template (const char  *name,
                                       GError     **error);
 

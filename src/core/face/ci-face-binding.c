@@ -159,8 +159,7 @@ ci_face_binding_encode (const CiFaceBinding  *binding,
   g_return_val_if_fail (serial_is_valid (binding->serial, strlen (binding->serial)), NULL);
 
   message = signed_message (binding);
-  signature = sign (g_bytes_get_data (message, NULL), g_bytes_get_size (message), sign_data,
-                    error);
+  signature = sign (message, sign_data, error);
   if (signature == NULL)
     return NULL;
   digest = base64url (binding->chip_digest, CI_FACE_BINDING_DIGEST_LEN);

@@ -37,9 +37,9 @@ typedef struct
   guint8 chip_digest[CI_FACE_BINDING_DIGEST_LEN];
 } CiFaceBinding;
 
-/* Signs @data with the issuer key: a DER ECDSA signature. */
-typedef GBytes *(*CiFaceSignFunc) (const void  *data,
-                                   gsize        len,
+/* Signs @data with the issuer key: a DER ECDSA signature. The same shape as
+ * the issue pipeline's CiIssueSignFunc, so one function serves both. */
+typedef GBytes *(*CiFaceSignFunc) (GBytes      *data,
                                    gpointer     user_data,
                                    GError     **error);
 

@@ -125,13 +125,15 @@ not_recorded (Issue       *issue,
   g_clear_error (&error);
 }
 
+/* Signs with the issuer key: the issuer signature on the card, and the
+ * face code. */
 static GBytes *
-sign_face (const void  *data,
-           gsize        len,
-           gpointer     user_data,
-           GError     **error)
+sign_with_issuer (GBytes   *data,
+                  gpointer  user_data,
+                  GError  **error)
 {
-  return ci_key_store_sign (user_data, CI_KEY_ISSUER, data, len, error);
+  return ci_key_store_sign (user_data, CI_KEY_ISSUER, g_bytes_get_data (data, NULL),
+                            g_bytes_get_size (data), error);
 }
 
 /* The verified card's face code (ci-face-binding.h): its serial and the
@@ -150,7 +152,7 @@ bind_face (Issue   *issue,
   g_strlcpy (binding.serial, issue->serial, sizeof binding.serial);
   ci_face_binding_chip_digest (request->card, request->identity, request->card_key,
                                binding.chip_digest);
-  code = ci_face_binding_encode (&binding, sign_face, issue->services->keys, error);
+  code = ci_face_binding_encode (&binding, sign_with_issuer, issue->services->keys, error);
   if (code == NULL)
     return FALSE;
   ci_card_set_face_code (issue->card, code);
@@ -509,15 +511,6 @@ check_pin (const char  *pin,
       return FALSE;
     }
   return TRUE;
-}
-
-static GBytes *
-sign_with_issuer (GBytes   *data,
-                  gpointer  user_data,
-                  GError  **error)
-{
-  return ci_key_store_sign (user_data, CI_KEY_ISSUER, g_bytes_get_data (data, NULL),
-                            g_bytes_get_size (data), error);
 }
 
 /* --- the card record --------------------------------------------------- */
