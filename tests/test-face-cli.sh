@@ -26,7 +26,7 @@ export CARDISSUE_OPERATOR=hr
 png_size() { python3 -c "import struct,sys; d=open(sys.argv[1],'rb').read(24); print(*struct.unpack('>II', d[16:24]))" "$1"; }
 qr_of() { zbarimg --raw -q "$1" 2>/dev/null; }
 
-echo "1..17"
+echo "1..18"
 cli demo >/dev/null 2>&1
 ok $? "demo database"
 
@@ -94,6 +94,10 @@ cli render E-1002 --output "$work/new.png" >/dev/null 2>&1
 cli render E-1002 --card 0000000001 --output "$work/old.png" >/dev/null 2>&1
 [[ $(qr_of "$work/old.png") == "$code" && $(qr_of "$work/new.png") == CI1.0000000002.* ]]
 ok $? "render --card shows that card's code, and the newest card by default"
+
+out=$(cli render E-1002 --card 12abc --output "$work/bad.png" 2>&1)
+[[ $? -eq 2 && ! -e $work/bad.png ]] && grep -q "card serial" <<<"$out"
+ok $? "a --card that is no serial is a usage error, not the newest card"
 
 # E-1011 has no photo and no department: the colour badge would show two
 # placeholders, so no card is issued for it with that template.
