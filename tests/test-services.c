@@ -553,6 +553,35 @@ run_search (Cell    *cell,
 }
 
 static gboolean
+run_find (Cell    *cell,
+          GError **error)
+{
+  g_autoptr(GArray) ids = ci_services_employee_find (cell->fx->services, cell->actor, "Hopp",
+                                                     CI_EMPLOYEE_ORDER_NAME, error);
+
+  if (ids == NULL)
+    return FALSE;
+  g_assert_cmpuint (ids->len, ==, 1);
+  return TRUE;
+}
+
+static gboolean
+run_get_many (Cell    *cell,
+              GError **error)
+{
+  g_autoptr(CiEmployee) e = ci_store_employee_get_by_number (cell->fx->store, "E-0002", NULL);
+  gint64 id = ci_employee_get_id (e);
+  g_autoptr(GPtrArray) found = ci_services_employee_get_many (cell->fx->services, cell->actor,
+                                                              &id, 1, error);
+
+  if (found == NULL)
+    return FALSE;
+  g_assert_cmpuint (found->len, ==, 1);
+  g_assert_cmpstr (ci_employee_get_number (g_ptr_array_index (found, 0)), ==, "E-0002");
+  return TRUE;
+}
+
+static gboolean
 run_import (Cell    *cell,
             GError **error)
 {
@@ -973,6 +1002,8 @@ static const MatrixRow matrix[] = {
   { "policy-get", "policy.list",            { N, N, N, Y }, NULL, NULL, run_policy_get },
   { "audit-export", "audit.export",         { Y, Y, Y, Y }, NULL, NULL, run_audit_export },
   { "audit-verify", "audit.verify",         { N, Y, N, Y }, NULL, NULL, run_audit_verify },
+  { "find", "employee.search",              { Y, Y, Y, N }, NULL, NULL, run_find },
+  { "get-many", "employee.list",            { Y, Y, Y, N }, NULL, NULL, run_get_many },
 };
 #undef Y
 #undef N
@@ -1497,6 +1528,63 @@ test_employee_conflict (Fixture       *fx,
   g_assert_cmpint (raw_int (fx, "SELECT version FROM employee WHERE number = 'E-0002'"), ==, 3);
 }
 
+/* ---- the lazily loaded employee list ------------------------------------------ */
+
+static void
+test_employee_find (Fixture       *fx,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GArray) refused_ids = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  g_autoptr(GPtrArray) refused = NULL;
+  g_autoptr(CiAuditEntry) entry = NULL;
+  gint64 page[3];
+
+  ids = ci_services_employee_find (fx->services, fx->ops[ROLE_FRONT_DESK], "",
+                                   CI_EMPLOYEE_ORDER_NUMBER_DESC, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ids->len, ==, 2);
+  entry = last_entry (fx);
+  g_assert_cmpstr (entry->action, ==, "employee.search");
+  g_assert_cmpstr (entry->operator_login, ==, "fd");
+  g_assert_cmpint (entry->outcome, ==, CI_OUTCOME_OK);
+  g_assert_nonnull (strstr (entry->details, "\"query\":\"\""));
+  g_assert_nonnull (strstr (entry->details, "\"matches\":\"2\""));
+  g_clear_pointer (&entry, ci_audit_entry_free);
+
+  /* One page, with an id that is gone: the rows come in the page's order. */
+  page[0] = g_array_index (ids, gint64, 0);
+  page[1] = 999999;
+  page[2] = g_array_index (ids, gint64, 1);
+  found = ci_services_employee_get_many (fx->services, fx->ops[ROLE_FRONT_DESK], page,
+                                         G_N_ELEMENTS (page), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 2);
+  g_assert_cmpstr (ci_employee_get_number (g_ptr_array_index (found, 0)), ==, "E-0002");
+  g_assert_cmpstr (ci_employee_get_number (g_ptr_array_index (found, 1)), ==, "E-0001");
+  entry = last_entry (fx);
+  g_assert_cmpstr (entry->action, ==, "employee.list");
+  g_assert_cmpint (entry->outcome, ==, CI_OUTCOME_OK);
+  g_assert_nonnull (strstr (entry->details, "\"count\":\"2\""));
+  g_clear_pointer (&entry, ci_audit_entry_free);
+
+  /* The administrator may not view employees, by either call. */
+  refused_ids = ci_services_employee_find (fx->services, fx->ops[ROLE_ADMIN], "Hopp",
+                                           CI_EMPLOYEE_ORDER_NAME, &error);
+  g_assert_null (refused_ids);
+  g_assert_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+  assert_last_entry (fx, "admin", "employee.search", CI_OUTCOME_REFUSED);
+  refused = ci_services_employee_get_many (fx->services, fx->ops[ROLE_ADMIN], page,
+                                           G_N_ELEMENTS (page), &error);
+  g_assert_null (refused);
+  g_assert_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+  assert_last_entry (fx, "admin", "employee.list", CI_OUTCOME_REFUSED);
+}
+
 /* ---- grants ----------------------------------------------------------------- */
 
 static void
@@ -1799,6 +1887,7 @@ main (int   argc,
   ADD ("import/existing", test_import_existing);
   ADD ("card-life-cycle", test_card_life_cycle);
   ADD ("employee-conflict", test_employee_conflict);
+  ADD ("employee-find", test_employee_find);
   ADD ("grant-scope", test_grant_scope);
   ADD ("audit-export-scope", test_audit_export_scope);
   ADD ("audit-checkpoints", test_audit_checkpoints);

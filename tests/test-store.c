@@ -5,6 +5,7 @@
  */
 
 #include "store/ci-store-sqlite-private.h"
+#include "model/ci-model.h"
 #include "store/ci-store.h"
 
 #include <string.h>
@@ -616,6 +617,210 @@ test_employee_count (Fixture       *fx,
   g_assert_no_error (error);
 }
 
+static GPtrArray *
+get_many (Fixture *fx,
+          GArray  *ids)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *found = ci_store_employee_get_many (fx->store, (const gint64 *) ids->data, ids->len,
+                                                 &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (found);
+  return found;
+}
+
+static void
+assert_match (Fixture         *fx,
+              const char      *query,
+              CiEmployeeOrder  order,
+              const char      *numbers)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = ci_store_employee_match (fx->store, query, order, &error);
+  g_autoptr(GPtrArray) found = NULL;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (ids);
+  g_test_message ("match “%s” in order %d", query, order);
+  found = get_many (fx, ids);
+  g_assert_cmpuint (found->len, ==, ids->len);
+  assert_numbers (found, numbers);
+}
+
+static int
+compare_strings (gconstpointer a,
+                 gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/* The numbers of the employees in @list, sorted: the set it holds. */
+static char *
+number_set (GPtrArray *list)
+{
+  g_autoptr(GPtrArray) numbers = g_ptr_array_new ();
+
+  for (guint i = 0; i < list->len; i++)
+    g_ptr_array_add (numbers, (gpointer) ci_employee_get_number (g_ptr_array_index (list, i)));
+  g_ptr_array_sort (numbers, compare_strings);
+  g_ptr_array_add (numbers, NULL);
+  return g_strjoinv (" ", (char **) numbers->pdata);
+}
+
+static int
+compare_names (CiEmployee *a,
+               CiEmployee *b)
+{
+  g_autofree char *a_family = ci_search_key (ci_employee_get_family_name (a));
+  g_autofree char *b_family = ci_search_key (ci_employee_get_family_name (b));
+  g_autofree char *a_given = ci_search_key (ci_employee_get_given_name (a));
+  g_autofree char *b_given = ci_search_key (ci_employee_get_given_name (b));
+  int c = strcmp (a_family, b_family);
+
+  if (c == 0)
+    c = strcmp (a_given, b_given);
+  if (c == 0)
+    c = ci_employee_get_id (a) < ci_employee_get_id (b) ? -1
+        : ci_employee_get_id (a) > ci_employee_get_id (b);
+  return c;
+}
+
+/* Checks that each employee of @list comes strictly after the one before in @order. */
+static void
+assert_in_order (GPtrArray       *list,
+                 CiEmployeeOrder  order)
+{
+  for (guint i = 1; i < list->len; i++)
+    {
+      CiEmployee *a = g_ptr_array_index (list, i - 1), *b = g_ptr_array_index (list, i);
+      int c = order == CI_EMPLOYEE_ORDER_NAME || order == CI_EMPLOYEE_ORDER_NAME_DESC
+              ? compare_names (a, b)
+              : strcmp (ci_employee_get_number (a), ci_employee_get_number (b));
+
+      if (order == CI_EMPLOYEE_ORDER_NAME_DESC || order == CI_EMPLOYEE_ORDER_NUMBER_DESC)
+        c = -c;
+      g_assert_cmpint (c, <, 0);
+    }
+}
+
+static void
+test_employee_match (Fixture       *fx,
+                     gconstpointer  data)
+{
+  static const char * const queries[] = {
+    "", "   ", "a", "e", "mül", "MUL", "müll", "Muller", "anna", "ÉLO", "zoe", "E-", "E-4",
+    "anna mül", "Anna  MUELLER", "müller anna", "an sch", "hans mül", "a m", "xyz",
+  };
+
+  add_search_people (fx);
+  g_object_unref (add_employee (fx, "X-7", "Anna", "Müller"));
+
+  /* Every query finds exactly whom the search finds, in each order. */
+  for (guint q = 0; q <= G_N_ELEMENTS (queries); q++)
+    {
+      const char *query = q < G_N_ELEMENTS (queries) ? queries[q] : NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) searched = ci_store_employee_search (fx->store, query, 0, 0, &error);
+      g_autofree char *expected = NULL;
+
+      g_assert_no_error (error);
+      expected = number_set (searched);
+      for (CiEmployeeOrder order = CI_EMPLOYEE_ORDER_NAME;
+           order <= CI_EMPLOYEE_ORDER_NUMBER_DESC; order++)
+        {
+          g_autoptr(GArray) ids = ci_store_employee_match (fx->store, query, order, &error);
+          g_autoptr(GPtrArray) found = NULL;
+          g_autofree char *got = NULL;
+
+          g_assert_no_error (error);
+          g_test_message ("match “%s” in order %d", query, order);
+          found = get_many (fx, ids);
+          g_assert_cmpuint (found->len, ==, ids->len);
+          got = number_set (found);
+          g_assert_cmpstr (got, ==, expected);
+          assert_in_order (found, order);
+        }
+    }
+
+  /* The orders themselves; X-7 is a second Anna Müller, after E-1 by id. */
+  assert_match (fx, "", CI_EMPLOYEE_ORDER_NAME, "E-5 E-3 E-6 E-1 X-7 E-2 E-4");
+  assert_match (fx, NULL, CI_EMPLOYEE_ORDER_NAME_DESC, "E-4 E-2 X-7 E-1 E-6 E-3 E-5");
+  assert_match (fx, "", CI_EMPLOYEE_ORDER_NUMBER, "E-1 E-2 E-3 E-4 E-5 E-6 X-7");
+  assert_match (fx, "", CI_EMPLOYEE_ORDER_NUMBER_DESC, "X-7 E-6 E-5 E-4 E-3 E-2 E-1");
+  assert_match (fx, "mül", CI_EMPLOYEE_ORDER_NAME, "E-6 E-1 X-7 E-2");
+  assert_match (fx, "mül", CI_EMPLOYEE_ORDER_NUMBER_DESC, "X-7 E-6 E-2 E-1");
+  assert_match (fx, "a", CI_EMPLOYEE_ORDER_NAME, "E-5 E-1 X-7 E-4");
+  assert_match (fx, "E-", CI_EMPLOYEE_ORDER_NAME_DESC, "E-4 E-2 E-1 E-6 E-3 E-5");
+  assert_match (fx, "anna mül", CI_EMPLOYEE_ORDER_NUMBER, "E-1 X-7");
+  assert_match (fx, "müller anna", CI_EMPLOYEE_ORDER_NAME_DESC, "X-7 E-1");
+  assert_match (fx, "xyz", CI_EMPLOYEE_ORDER_NAME, "");
+}
+
+static void
+test_employee_match_empty (Fixture       *fx,
+                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) all = ci_store_employee_match (fx->store, "", CI_EMPLOYEE_ORDER_NAME, &error);
+  g_autoptr(GArray) some = NULL;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (all);
+  g_assert_cmpuint (all->len, ==, 0);
+  some = ci_store_employee_match (fx->store, "anna", CI_EMPLOYEE_ORDER_NUMBER, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (some);
+  g_assert_cmpuint (some->len, ==, 0);
+}
+
+static void
+test_employee_get_many (Fixture       *fx,
+                        gconstpointer  data)
+{
+  /* An id never used (NULL), one deleted below (E-3), and one asked for twice. */
+  static const char * const numbers[] = { "E-4", "P-1", NULL, "E-3", "E-1", "E-4" };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CiEmployee) pictured = new_employee ("P-1", "Paul", "Photo");
+  g_autoptr(GBytes) photo = g_bytes_new_static ("\x89PNG", 4);
+  g_autoptr(GPtrArray) none = NULL;
+  g_autoptr(GPtrArray) found = NULL;
+  gint64 ids[G_N_ELEMENTS (numbers)];
+
+  add_search_people (fx);
+  ci_employee_set_photo (pictured, photo);
+  g_assert_true (ci_store_employee_insert (fx->store, pictured, &error));
+  g_assert_no_error (error);
+
+  none = ci_store_employee_get_many (fx->store, NULL, 0, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (none);
+  g_assert_cmpuint (none->len, ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autoptr(CiEmployee) e = NULL;
+
+      if (numbers[i] == NULL)
+        {
+          ids[i] = 999999;
+          continue;
+        }
+      e = ci_store_employee_get_by_number (fx->store, numbers[i], &error);
+      g_assert_no_error (error);
+      ids[i] = ci_employee_get_id (e);
+    }
+  raw_exec (fx->path, "DELETE FROM employee WHERE number = 'E-3'");
+
+  found = ci_store_employee_get_many (fx->store, ids, G_N_ELEMENTS (ids), &error);
+  g_assert_no_error (error);
+  assert_numbers (found, "E-4 P-1 E-1 E-4");
+  g_assert_cmpstr (ci_employee_get_family_name (g_ptr_array_index (found, 2)), ==, "Müller");
+  g_assert_cmpint (ci_employee_get_version (g_ptr_array_index (found, 2)), ==, 1);
+  /* Rows for a list: no photos. */
+  g_assert_null (ci_employee_get_photo (g_ptr_array_index (found, 1)));
+}
+
 /* ---- zones, schedules, grants ------------------------------------------------ */
 
 static void
@@ -1209,6 +1414,9 @@ main (int   argc,
   ADD ("employee/search", fixture_setup, test_employee_search);
   ADD ("employee/search-all", fixture_setup, test_employee_search_all);
   ADD ("employee/count", fixture_setup, test_employee_count);
+  ADD ("employee/match", fixture_setup, test_employee_match);
+  ADD ("employee/match-empty", fixture_setup, test_employee_match_empty);
+  ADD ("employee/get-many", fixture_setup, test_employee_get_many);
   ADD ("zone/crud", fixture_setup, test_zone_crud);
   ADD ("zone/list-order", fixture_setup, test_zone_list_order);
   ADD ("schedule/crud", fixture_setup, test_schedules);

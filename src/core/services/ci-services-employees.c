@@ -151,6 +151,94 @@ ci_services_employee_search (CiServices  *self,
   return g_steal_pointer (&result);
 }
 
+/**
+ * ci_services_employee_find:
+ * @self: a #CiServices
+ * @actor: the signed-in operator
+ * @query: (nullable): a name or employee-number prefix ("" or %NULL: everyone),
+ *   matched as by ci_services_employee_search()
+ * @order: the order of the result
+ * @error: return location for an error
+ *
+ * Finds the ids of every matching employee, for a list that loads its rows
+ * page by page with ci_services_employee_get_many().
+ *
+ * Returns: (transfer full) (element-type gint64): the matching employees' ids,
+ *   in @order
+ */
+GArray *
+ci_services_employee_find (CiServices       *self,
+                           CiOperator       *actor,
+                           const char       *query,
+                           CiEmployeeOrder   order,
+                           GError          **error)
+{
+  g_auto(CiCall) call = { 0 };
+  g_autoptr(GArray) ids = NULL;
+  g_autofree char *matches = NULL;
+
+  g_return_val_if_fail (CI_IS_SERVICES (self), NULL);
+
+  if (!_ci_call_start (&call, self, actor, "employee.search", CI_ACTION_EMPLOYEE_VIEW, FALSE,
+                       NULL, NULL, error))
+    return NULL;
+  _ci_call_detail (&call, "query", query);
+  ids = ci_store_employee_match (self->store, query, order, error);
+  if (ids == NULL)
+    {
+      _ci_call_fail (&call, error);
+      return NULL;
+    }
+  matches = g_strdup_printf ("%u", ids->len);
+  _ci_call_detail (&call, "matches", matches);
+  if (!_ci_call_commit (&call, error))
+    return NULL;
+  return g_steal_pointer (&ids);
+}
+
+/**
+ * ci_services_employee_get_many:
+ * @self: a #CiServices
+ * @actor: the signed-in operator
+ * @ids: (array length=n_ids) (nullable): employee ids, e.g. one page of
+ *   ci_services_employee_find()'s result
+ * @n_ids: the number of @ids
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (element-type CiEmployee): the employees, without
+ *   photos, in the order of @ids; ids of employees that no longer exist are
+ *   left out
+ */
+GPtrArray *
+ci_services_employee_get_many (CiServices    *self,
+                               CiOperator    *actor,
+                               const gint64  *ids,
+                               guint          n_ids,
+                               GError       **error)
+{
+  g_auto(CiCall) call = { 0 };
+  g_autoptr(GPtrArray) result = NULL;
+  g_autofree char *count = NULL;
+
+  g_return_val_if_fail (CI_IS_SERVICES (self), NULL);
+  g_return_val_if_fail (ids != NULL || n_ids == 0, NULL);
+
+  if (!_ci_call_start (&call, self, actor, "employee.list", CI_ACTION_EMPLOYEE_VIEW, FALSE,
+                       NULL, NULL, error))
+    return NULL;
+  result = ci_store_employee_get_many (self->store, ids, n_ids, error);
+  if (result == NULL)
+    {
+      _ci_call_fail (&call, error);
+      return NULL;
+    }
+  count = g_strdup_printf ("%u", result->len);
+  _ci_call_detail (&call, "count", count);
+  if (!_ci_call_commit (&call, error))
+    return NULL;
+  return g_steal_pointer (&result);
+}
+
 /* Rows that are fine on their own but clash with employees already stored. */
 static void
 check_against_store (CiStore   *store,

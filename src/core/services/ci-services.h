@@ -64,6 +64,17 @@ CiOperator  *ci_services_authenticate       (CiServices    *self,
                                              const char    *login,
                                              const char    *password,
                                              GError       **error);
+CiOperator  *ci_services_first_run          (CiServices    *self,
+                                             const char    *keystore_path,
+                                             const char    *passphrase,
+                                             const char    *login,
+                                             const char    *display_name,
+                                             const char    *password,
+                                             GError       **error);
+gboolean     ci_services_operator_scopes    (CiServices    *self,
+                                             CiOperator    *actor,
+                                             CiScope       *scopes,
+                                             GError       **error);
 
 /* Operators and the role matrix (administrator) */
 gboolean     ci_services_operator_add       (CiServices    *self,
@@ -121,6 +132,16 @@ GPtrArray   *ci_services_employee_search    (CiServices    *self,
                                              const char    *query,
                                              guint          offset,
                                              guint          limit,
+                                             GError       **error);
+GArray      *ci_services_employee_find      (CiServices    *self,
+                                             CiOperator    *actor,
+                                             const char    *query,
+                                             CiEmployeeOrder order,
+                                             GError       **error);
+GPtrArray   *ci_services_employee_get_many  (CiServices    *self,
+                                             CiOperator    *actor,
+                                             const gint64  *ids,
+                                             guint          n_ids,
                                              GError       **error);
 gboolean     ci_services_employee_import    (CiServices    *self,
                                              CiOperator    *actor,

@@ -291,6 +291,20 @@ merge_hits (GArray *hits,
   return result;
 }
 
+/* The words of @query's search key; runs of blanks leave no empty words. */
+static GPtrArray *
+search_words (const char *query)
+{
+  g_autofree char *key = ci_search_key (query);
+  g_auto(GStrv) words = g_strsplit_set (g_strstrip (key), " \t", -1);
+  GPtrArray *w = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; words[i]; i++)
+    if (words[i][0])
+      g_ptr_array_add (w, g_strdup (words[i]));
+  return w;
+}
+
 static GPtrArray *
 sqlite_employee_search (CiStore     *store,
                         const char  *query,
@@ -300,19 +314,13 @@ sqlite_employee_search (CiStore     *store,
 {
   CiStoreSqlite *self = STORE (store);
   LOCK (self);
-  g_autofree char *key = ci_search_key (query);
   g_autofree char *number = g_strstrip (g_strdup (query ? query : ""));
-  g_auto(GStrv) words = g_strsplit_set (g_strstrip (key), " \t", -1);
-  g_autoptr(GPtrArray) w = g_ptr_array_new ();
+  g_autoptr(GPtrArray) w = search_words (query);
   g_autoptr(GArray) hits = g_array_new (FALSE, FALSE, sizeof (SearchHit));
   gint64 n = limit ? (gint64) offset + limit : -1;
   gboolean ok;
 
   g_array_set_clear_func (hits, search_hit_clear);
-  for (guint i = 0; words[i]; i++)
-    if (words[i][0])
-      g_ptr_array_add (w, words[i]);
-
   if (w->len == 0)
     {
       sqlite3_stmt *s = _ci_sqlite_stmt (self, search_all, error);
@@ -333,6 +341,139 @@ sqlite_employee_search (CiStore     *store,
   if (!ok)
     return NULL;
   return merge_hits (hits, offset, limit);
+}
+
+/* The same rules as the search, as one statement per number of words and
+ * order, selecting only the id. With no words the ORDER BY walks an index
+ * (employee_family_key, or number's UNIQUE index): no sort at all. With words,
+ * by name, each OR branch is a range scan of an index that holds the sort keys
+ * too, and only the matches are sorted. By number, each match's row must be
+ * read for its number; going through IN reads them in rowid order, each table
+ * page once, not once per match as the OR's index order would. */
+#define MATCH_ORDERS(by_name, by_number) \
+  { \
+    by_name " ORDER BY family_key, given_key, id", \
+    by_name " ORDER BY family_key DESC, given_key DESC, id DESC", \
+    by_number " ORDER BY number", \
+    by_number " ORDER BY number DESC", \
+  }
+#define MATCH_ONE_FAMILY "family_key >= ?1 AND family_key < ?2"
+#define MATCH_ONE_GIVEN "given_key >= ?1 AND given_key < ?2"
+#define MATCH_ONE_NUMBER "number >= ?3 AND number < ?4"
+/* "anna mül" and "müller anna": ?1 is the last word, ?3 the first. */
+#define MATCH_TWO_LAST_FAMILY \
+  "family_key >= ?1 AND family_key < ?2 AND given_key >= ?3 AND given_key < ?4"
+#define MATCH_TWO_FIRST_FAMILY \
+  "family_key >= ?3 AND family_key < ?4 AND given_key >= ?1 AND given_key < ?2"
+
+static const char * const match_all[] = MATCH_ORDERS ("SELECT id FROM employee",
+                                                      "SELECT id FROM employee");
+static const char * const match_one[] = MATCH_ORDERS (
+  "SELECT id FROM employee WHERE (" MATCH_ONE_FAMILY ") OR (" MATCH_ONE_GIVEN ")"
+  " OR (" MATCH_ONE_NUMBER ")",
+  "SELECT id FROM employee WHERE id IN (SELECT id FROM employee WHERE " MATCH_ONE_FAMILY
+  " UNION ALL SELECT id FROM employee WHERE " MATCH_ONE_GIVEN
+  " UNION ALL SELECT id FROM employee WHERE " MATCH_ONE_NUMBER ")");
+static const char * const match_two[] = MATCH_ORDERS (
+  "SELECT id FROM employee WHERE (" MATCH_TWO_LAST_FAMILY ") OR (" MATCH_TWO_FIRST_FAMILY ")",
+  "SELECT id FROM employee WHERE id IN (SELECT id FROM employee WHERE " MATCH_TWO_LAST_FAMILY
+  " UNION ALL SELECT id FROM employee WHERE " MATCH_TWO_FIRST_FAMILY ")");
+
+/* Binds @prefix as parameter @i and its upper bound as @i + 1. */
+static void
+bind_prefix (sqlite3_stmt *s,
+             int           i,
+             const char   *prefix)
+{
+  g_autofree char *end = prefix_end (prefix);
+
+  _ci_sqlite_bind_text (s, i, prefix);
+  _ci_sqlite_bind_text (s, i + 1, end);
+}
+
+static GArray *
+collect_ids (CiStoreSqlite  *self,
+             sqlite3_stmt   *s,
+             GError        **error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  int rc;
+
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (s, 0);
+      g_array_append_val (ids, id);
+    }
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    {
+      _ci_sqlite_error (self, rc, error);
+      return NULL;
+    }
+  return g_steal_pointer (&ids);
+}
+
+static GArray *
+sqlite_employee_match (CiStore          *store,
+                       const char       *query,
+                       CiEmployeeOrder   order,
+                       GError          **error)
+{
+  CiStoreSqlite *self = STORE (store);
+  LOCK (self);
+  g_autofree char *number = g_strstrip (g_strdup (query ? query : ""));
+  g_autoptr(GPtrArray) w = search_words (query);
+  const char * const *sql = w->len == 0 ? match_all : w->len == 1 ? match_one : match_two;
+  sqlite3_stmt *s = _ci_sqlite_stmt (self, sql[order], error);
+
+  if (s == NULL)
+    return NULL;
+  if (w->len == 1)
+    {
+      bind_prefix (s, 1, w->pdata[0]);
+      bind_prefix (s, 3, number);
+    }
+  else if (w->len > 1)
+    {
+      bind_prefix (s, 1, w->pdata[w->len - 1]);
+      bind_prefix (s, 3, w->pdata[0]);
+    }
+  return collect_ids (self, s, error);
+}
+
+/* One prepared lookup per id keeps the order of @ids for free; a page of 200
+ * rows takes about a millisecond with 100,000 employees. */
+static GPtrArray *
+sqlite_employee_get_many (CiStore       *store,
+                          const gint64  *ids,
+                          guint          n_ids,
+                          GError       **error)
+{
+  CiStoreSqlite *self = STORE (store);
+  LOCK (self);
+  sqlite3_stmt *s = _ci_sqlite_stmt (self, "SELECT " EMPLOYEE_COLUMNS " FROM employee"
+                                           " WHERE id = ?", error);
+  g_autoptr(GPtrArray) result = NULL;
+
+  if (s == NULL)
+    return NULL;
+  result = g_ptr_array_new_full (n_ids, g_object_unref);
+  for (guint i = 0; i < n_ids; i++)
+    {
+      int rc;
+
+      sqlite3_bind_int64 (s, 1, ids[i]);
+      rc = sqlite3_step (s);
+      if (rc == SQLITE_ROW)
+        g_ptr_array_add (result, employee_from_row (s));
+      sqlite3_reset (s);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        {
+          _ci_sqlite_error (self, rc, error);
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&result);
 }
 
 static gint64
@@ -533,6 +674,8 @@ _ci_store_sqlite_people_class_init (CiStoreClass *store_class)
   store_class->employee_get = sqlite_employee_get;
   store_class->employee_search = sqlite_employee_search;
   store_class->employee_count = sqlite_employee_count;
+  store_class->employee_match = sqlite_employee_match;
+  store_class->employee_get_many = sqlite_employee_get_many;
   store_class->operator_insert = sqlite_operator_insert;
   store_class->operator_update = sqlite_operator_update;
   store_class->operator_get = sqlite_operator_get;

@@ -136,6 +136,58 @@ ci_store_employee_count (CiStore *self,
   return CI_STORE_GET_CLASS (self)->employee_count (self, error);
 }
 
+/**
+ * ci_store_employee_match:
+ * @self: a store
+ * @query: (nullable): what ci_store_employee_search() takes: a name or
+ *   employee-number prefix, "" or %NULL for everyone
+ * @order: the order of the result
+ * @error: return location for an error
+ *
+ * Finds every employee ci_store_employee_search() would find for @query, but
+ * returns only their ids, so a list can hold 100,000 matches and load the rows
+ * it shows with ci_store_employee_get_many().
+ *
+ * Returns: (transfer full) (element-type gint64): the ids of the matching
+ *   employees in @order, or %NULL with @error set
+ */
+GArray *
+ci_store_employee_match (CiStore          *self,
+                         const char       *query,
+                         CiEmployeeOrder   order,
+                         GError          **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), NULL);
+  g_return_val_if_fail ((guint) order <= CI_EMPLOYEE_ORDER_NUMBER_DESC, NULL);
+
+  return CI_STORE_GET_CLASS (self)->employee_match (self, query, order, error);
+}
+
+/**
+ * ci_store_employee_get_many:
+ * @self: a store
+ * @ids: (array length=n_ids) (nullable): employee ids
+ * @n_ids: the number of @ids
+ * @error: return location for an error
+ *
+ * Loads the employees with @ids, without their photos, as search results are.
+ * An id no employee has (any more) is skipped, not an error.
+ *
+ * Returns: (transfer full) (element-type CiEmployee): the employees in the
+ *   order of @ids, or %NULL with @error set
+ */
+GPtrArray *
+ci_store_employee_get_many (CiStore       *self,
+                            const gint64  *ids,
+                            guint          n_ids,
+                            GError       **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), NULL);
+  g_return_val_if_fail (ids != NULL || n_ids == 0, NULL);
+
+  return CI_STORE_GET_CLASS (self)->employee_get_many (self, ids, n_ids, error);
+}
+
 gboolean
 ci_store_zone_insert (CiStore *self,
                       CiZone *zone,

@@ -67,6 +67,24 @@ typedef struct
   guint       limit;
 } CiAuditFilter;
 
+/**
+ * CiEmployeeOrder:
+ * @CI_EMPLOYEE_ORDER_NAME: by family name, then given name, as the search keys
+ *   compare (accents and case ignored); equal names by id
+ * @CI_EMPLOYEE_ORDER_NAME_DESC: the reverse of %CI_EMPLOYEE_ORDER_NAME
+ * @CI_EMPLOYEE_ORDER_NUMBER: by employee number
+ * @CI_EMPLOYEE_ORDER_NUMBER_DESC: the reverse of %CI_EMPLOYEE_ORDER_NUMBER
+ *
+ * The order of the ids ci_store_employee_match() returns.
+ */
+typedef enum
+{
+  CI_EMPLOYEE_ORDER_NAME,
+  CI_EMPLOYEE_ORDER_NAME_DESC,
+  CI_EMPLOYEE_ORDER_NUMBER,
+  CI_EMPLOYEE_ORDER_NUMBER_DESC,
+} CiEmployeeOrder;
+
 #define CI_TYPE_STORE (ci_store_get_type ())
 
 G_DECLARE_DERIVABLE_TYPE (CiStore, ci_store, CI, STORE, GObject)
@@ -97,6 +115,10 @@ struct _CiStoreClass
   GPtrArray  *(*employee_search)       (CiStore *self, const char *query, guint offset,
                                         guint limit, GError **error);
   gint64      (*employee_count)        (CiStore *self, GError **error);
+  GArray     *(*employee_match)        (CiStore *self, const char *query,
+                                        CiEmployeeOrder order, GError **error);
+  GPtrArray  *(*employee_get_many)     (CiStore *self, const gint64 *ids, guint n_ids,
+                                        GError **error);
 
   gboolean    (*zone_insert)           (CiStore *self, CiZone *zone, GError **error);
   gboolean    (*zone_update)           (CiStore *self, CiZone *zone, GError **error);
@@ -176,6 +198,14 @@ GPtrArray  *ci_store_employee_search   (CiStore             *self,
                                         guint                limit,
                                         GError             **error);
 gint64      ci_store_employee_count    (CiStore             *self,
+                                        GError             **error);
+GArray     *ci_store_employee_match    (CiStore             *self,
+                                        const char          *query,
+                                        CiEmployeeOrder      order,
+                                        GError             **error);
+GPtrArray  *ci_store_employee_get_many (CiStore             *self,
+                                        const gint64        *ids,
+                                        guint                n_ids,
                                         GError             **error);
 
 gboolean    ci_store_zone_insert       (CiStore             *self,
