@@ -61,15 +61,11 @@ init (CiCli *cli,
     return ci_cli_fail (error);
   if (g_utf8_strlen (password, -1) < CI_PASSWORD_MIN_CHARS)
     return ci_cli_usage ("the password needs at least 10 characters");
-  if (!(cli->keys = ci_key_store_create (cli->keystore, passphrase, &error)))
-    return ci_cli_fail (error);
-  ci_services_set_key_store (cli->services, cli->keys);
-  op = ci_services_setup_first_admin (cli->services, admin, name ? name : admin, password, &error);
+  op = ci_services_first_run (cli->services, cli->keystore, passphrase, admin,
+                              name ? name : admin, password, &error);
   if (op == NULL)
-    {
-      g_unlink (cli->keystore);
-      return ci_cli_fail (error);
-    }
+    return ci_cli_fail (error);
+  cli->keys = g_object_ref (ci_services_get_key_store (cli->services));
   g_print ("Created the key store %s and administrator %s.\n", cli->keystore, admin);
   return CI_EXIT_OK;
 }
@@ -212,7 +208,11 @@ demo (CiCli *cli,
       || !(sec = ci_services_authenticate (cli->services, "security", "demo-password", &error))
       || !demo_zones (cli, sec, &error)
       || !(hr = ci_services_authenticate (cli->services, "hr", "demo-password", &error))
-      || !demo_employees (cli, hr, &error))
+      || !demo_employees (cli, hr, &error)
+      /* Shown on the desktop application's sign-in page. */
+      || !ci_store_set_setting (cli->store, "sign-in-notice",
+                                "Demo database: sign in as hr, security, frontdesk or admin, "
+                                "password demo-password.", &error))
     return ci_cli_fail (error);
   g_print ("Demo database: %s\nKey store:     %s (passphrase demo-keystore-passphrase)\n"
            "Operators admin, hr, security, frontdesk — password demo-password\n",

@@ -80,3 +80,44 @@ ci_face_template_find (const char  *name,
                "and your own go into %s", name, dirs[0]);
   return NULL;
 }
+
+/**
+ * ci_face_template_list:
+ *
+ * The templates a desk can choose from: the ids of every template file in
+ * ci_face_template_dirs(), each once (the first directory's copy wins when
+ * the template is loaded), sorted.
+ *
+ * Returns: (transfer full): the template ids
+ */
+static int
+compare_names (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+char **
+ci_face_template_list (void)
+{
+  g_auto(GStrv) dirs = ci_face_template_dirs ();
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char **ids = NULL;
+  g_autoptr(GStrvBuilder) list = g_strv_builder_new ();
+  guint n = 0;
+
+  for (guint i = 0; dirs[i] != NULL; i++)
+    {
+      g_autoptr(GDir) dir = g_dir_open (dirs[i], 0, NULL);
+      const char *name;
+
+      while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+        if (g_str_has_suffix (name, CI_FACE_TEMPLATE_SUFFIX))
+          g_hash_table_add (seen, g_strndup (name, strlen (name)
+                                                   - strlen (CI_FACE_TEMPLATE_SUFFIX)));
+    }
+  ids = (char **) g_hash_table_get_keys_as_array (seen, &n);
+  qsort (ids, n, sizeof (char *), compare_names);
+  g_strv_builder_addv (list, (const char **) ids);
+  return g_strv_builder_end (list);
+}

@@ -13,6 +13,7 @@ G_BEGIN_DECLS
 #define CI_FACE_TEMPLATE_SUFFIX ".cardface"
 
 char          **ci_face_template_dirs (void);
+char          **ci_face_template_list (void);
 char           *ci_face_template_find (const char  *name,
                                        GError     **error);
 

@@ -7,6 +7,8 @@
 #include "ci-services-private.h"
 #include "keys/ci-password.h"
 
+#include <glib/gstdio.h>
+
 /**
  * ci_services_operator_add:
  * @self: a #CiServices
@@ -282,4 +284,98 @@ ci_services_policy_get (CiServices  *self,
       return NULL;
     }
   return _ci_call_commit (&call, error) ? g_steal_pointer (&policy) : NULL;
+}
+
+/**
+ * ci_services_operator_scopes:
+ * @self: a #CiServices
+ * @actor: the signed-in operator
+ * @scopes: (out caller-allocates) (array fixed-size=CI_N_ACTIONS): what
+ *   @actor's roles allow, per #CiAction
+ * @error: return location for an error
+ *
+ * For a front end to offer only what the operator may do. It grants nothing:
+ * every service checks the roles again when called. Reading one's own rights
+ * changes nothing and is not audited.
+ *
+ * Returns: %TRUE if @scopes was filled in
+ */
+gboolean
+ci_services_operator_scopes (CiServices  *self,
+                             CiOperator  *actor,
+                             CiScope     *scopes,
+                             GError     **error)
+{
+  g_autoptr(CiPolicy) policy = ci_policy_new_default ();
+  g_autoptr(CiOperator) current = NULL;
+
+  g_return_val_if_fail (CI_IS_SERVICES (self), FALSE);
+  g_return_val_if_fail (CI_IS_OPERATOR (actor), FALSE);
+  g_return_val_if_fail (scopes != NULL, FALSE);
+
+  current = ci_store_operator_get (self->store, ci_operator_get_login (actor), error);
+  if (current == NULL || !ci_store_policy_load (self->store, policy, error))
+    return FALSE;
+  for (guint a = 0; a < CI_N_ACTIONS; a++)
+    scopes[a] = ci_operator_get_active (current)
+                ? ci_policy_scope_for (policy, ci_operator_get_roles (current), a)
+                : CI_SCOPE_NONE;
+  return TRUE;
+}
+
+/**
+ * ci_services_first_run:
+ * @self: a #CiServices on a database without operators
+ * @keystore_path: where the new key store goes; nothing may be there yet
+ * @passphrase: the key store's admin passphrase
+ * @login: the first administrator's login
+ * @display_name: their name
+ * @password: their password
+ * @error: return location for an error
+ *
+ * First-run setup: creates the key store (issuer and master keys) and the
+ * first administrator. If the administrator cannot be created, the new key
+ * store is removed again, so the setup can simply be retried.
+ *
+ * Returns: (transfer full): the administrator; the key store is set on @self
+ */
+CiOperator *
+ci_services_first_run (CiServices  *self,
+                       const char  *keystore_path,
+                       const char  *passphrase,
+                       const char  *login,
+                       const char  *display_name,
+                       const char  *password,
+                       GError     **error)
+{
+  g_autoptr(CiKeyStore) keys = NULL;
+  CiOperator *op;
+
+  g_return_val_if_fail (CI_IS_SERVICES (self), NULL);
+  g_return_val_if_fail (keystore_path != NULL && passphrase != NULL, NULL);
+
+  if (!ci_services_needs_setup (self))
+    {
+      g_set_error_literal (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_SETUP,
+                           "This database is set up already; sign in as an administrator");
+      return NULL;
+    }
+  if (g_file_test (keystore_path, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_SETUP,
+                   "A key store exists already at %s; move it away or choose another place",
+                   keystore_path);
+      return NULL;
+    }
+  if (!_ci_check_password (password, error)
+      || !(keys = ci_key_store_create (keystore_path, passphrase, error)))
+    return NULL;
+  ci_services_set_key_store (self, keys);
+  op = ci_services_setup_first_admin (self, login, display_name, password, error);
+  if (op == NULL)
+    {
+      ci_services_set_key_store (self, NULL);
+      g_unlink (keystore_path);
+    }
+  return op;
 }
