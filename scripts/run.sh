@@ -1,16 +1,26 @@
 #!/bin/bash
 # run.sh — the README's run command: installs what is needed, builds, and starts
-# CardIssue. Until the desktop application exists, it opens the command-line
-# front end on a demo database (kept in ./demo, created on first run), and,
-# when no physical card reader is connected, puts a virtual card into the
-# virtual reader (pcscd + vsmartcard-vpcd + cardissue-vcard) and issues a
-# badge to a demo employee on it.
+# CardIssue on a demo database (kept in ./demo, created on first run). When no
+# physical card reader is connected, it puts a blank virtual card into the
+# virtual reader (pcscd + vsmartcard-vpcd + cardissue-vcard).
+#
+# On a desktop (DISPLAY or WAYLAND_DISPLAY set) it opens the application: sign
+# in as hr (password demo-password, as the sign-in page says), pick an employee
+# and issue their badge. Without a display, or with CARDISSUE_RUN=cli, it tours
+# the command-line front end instead: it issues a badge to a demo employee on
+# the virtual card and checks it as a door reader would.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/deps.sh
-[[ -d _build ]] || meson setup _build -Dgui=false --buildtype=debugoptimized >/dev/null
+[[ -d _build ]] || meson setup _build --buildtype=debugoptimized >/dev/null
+meson configure _build -Dgui=true >/dev/null
 ninja -C _build >/dev/null
+
+gui=false
+if [[ ${CARDISSUE_RUN:-} != cli && -n ${DISPLAY:-}${WAYLAND_DISPLAY:-} ]]; then
+  gui=true
+fi
 
 cli="$PWD/_build/src/cli/cardissue-cli"
 vcard="$PWD/_build/src/vcard/cardissue-vcard"
@@ -36,6 +46,12 @@ reader=""
 physical=$("$cli" "${args[@]}" reader list | grep -v '^Virtual PCD' | grep 'card present' || true)
 if [[ -z $physical ]]; then
   reader="Virtual PCD 00 00"
+  if $gui; then
+    # A blank card for every start, so there is always one to issue.
+    pkill -f "cardissue-vcard run.*$demo/card.img" 2>/dev/null || true
+    sleep 0.3
+    rm -f "$demo/card.img"
+  fi
   if ! pgrep -f "cardissue-vcard run.*$demo/card.img" >/dev/null; then
     # Detached, so it stays in the reader after this script ends.
     setsid "$vcard" run --quiet --reconnect --image "$demo/card.img" --port 35963 \
@@ -45,6 +61,14 @@ if [[ -z $physical ]]; then
     "$cli" "${args[@]}" reader list 2>/dev/null | grep -q "^$reader	card present" && break
     sleep 0.1
   done
+fi
+
+if $gui; then
+  echo "Starting CardIssue. Sign in as hr with the password demo-password."
+  # Run from the build tree: the settings schema is compiled there.
+  export GSETTINGS_SCHEMA_DIR="$PWD/_build/data"
+  exec "$PWD/_build/src/app/cardissue" --database "$demo/cardissue.db" \
+    --keystore "$demo/keys.cikeys" --desk demo-desk
 fi
 
 export CARDISSUE_OPERATOR=hr

@@ -38,7 +38,7 @@ run() {  # run NAME BUILD_DIR [meson setup options] -- [meson test options]
   test=("$@")
   echo "=== $name"
   rm -rf "$dir"
-  if meson setup "$dir" -Dgui=false --werror "${setup[@]}" >"$dir.setup.log" 2>&1 \
+  if meson setup "$dir" --werror "${setup[@]}" >"$dir.setup.log" 2>&1 \
      && ninja -C "$dir" >"$dir.build.log" 2>&1; then
     meson test -C "$dir" --print-errorlogs --num-processes 2 "${test[@]}"
     count "$dir"

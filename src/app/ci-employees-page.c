@@ -1,0 +1,352 @@
+/* ci-employees-page.c
+ *
+ * Copyright 2026 CardIssue contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "cardissue-app"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "ci-application.h"
+#include "ci-employees-page.h"
+#include "ci-job.h"
+
+/* Find an employee among many thousands: the list filters on every keystroke
+ * (the model reads only the ids of the matches and the rows on screen), and
+ * the pane on the right shows the chosen one with their photo and cards. */
+
+struct _CiEmployeesPage
+{
+  AdwBin           parent_instance;
+
+  GtkSearchEntry  *search_entry;
+  GtkDropDown     *order_dropdown;
+  GtkLabel        *count_label;
+  GtkSingleSelection *selection;
+  GtkStack        *detail_stack;
+  GtkPicture      *photo;
+  GtkLabel        *name_label;
+  AdwActionRow    *number_row;
+  AdwActionRow    *department_row;
+  AdwActionRow    *validity_row;
+  GtkListBox      *cards_list;
+  GtkButton       *issue_button;
+
+  CiEmployeeModel *model;
+  GCancellable    *detail_cancellable;
+};
+
+G_DEFINE_FINAL_TYPE (CiEmployeesPage, ci_employees_page, ADW_TYPE_BIN)
+
+static CiApplication *
+get_app (void)
+{
+  return CI_APPLICATION (g_application_get_default ());
+}
+
+static void
+refilter (CiEmployeesPage *self)
+{
+  static const CiEmployeeOrder orders[] = {
+    CI_EMPLOYEE_ORDER_NAME, CI_EMPLOYEE_ORDER_NAME_DESC,
+    CI_EMPLOYEE_ORDER_NUMBER, CI_EMPLOYEE_ORDER_NUMBER_DESC,
+  };
+  guint selected = gtk_drop_down_get_selected (self->order_dropdown);
+
+  ci_employee_model_set_query (self->model, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)),
+                               orders[MIN (selected, G_N_ELEMENTS (orders) - 1)]);
+}
+
+static void
+update_count (CiEmployeesPage *self)
+{
+  const GError *error = ci_employee_model_get_error (self->model);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->model));
+  g_autofree char *text = NULL;
+
+  if (error != NULL)
+    text = g_strdup (error->message);
+  else
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u employee", "%u employees", n), n);
+  gtk_label_set_text (self->count_label, text);
+}
+
+/* ─── the chosen employee ───────────────────────────────────────────────── */
+
+typedef struct
+{
+  CiServices *services;
+  CiOperator *actor;
+  char       *number;
+} DetailRequest;
+
+typedef struct
+{
+  CiEmployee *employee;
+  GPtrArray  *cards;
+} Detail;
+
+static void
+detail_request_free (gpointer data)
+{
+  DetailRequest *r = data;
+
+  g_clear_object (&r->services);
+  g_clear_object (&r->actor);
+  g_free (r->number);
+  g_free (r);
+}
+
+static void
+detail_free (gpointer data)
+{
+  Detail *d = data;
+
+  g_clear_object (&d->employee);
+  g_clear_pointer (&d->cards, g_ptr_array_unref);
+  g_free (d);
+}
+
+static gpointer
+detail_thread (gpointer       data,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  DetailRequest *r = data;
+  Detail *d = g_new0 (Detail, 1);
+
+  if (!(d->employee = ci_services_employee_get (r->services, r->actor, r->number, error))
+      || !(d->cards = ci_services_card_list (r->services, r->actor, r->number, error)))
+    {
+      detail_free (d);
+      return NULL;
+    }
+  return d;
+}
+
+static GtkWidget *
+card_row_new (CiCard *card)
+{
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *serial = g_strdup_printf ("%010" G_GINT64_FORMAT, ci_card_get_serial (card));
+  /* Translators: %s is the card serial as printed on the card */
+  g_autofree char *title = g_strdup_printf (_("Card %s"), serial);
+  g_autofree char *subtitle = NULL;
+
+  if (ci_card_get_valid_until (card) != NULL)
+    /* Translators: a card's state ("active", "lost", …) and the date it expires */
+    subtitle = g_strdup_printf (_("%s, valid until %s"),
+                                ci_card_state_to_string (ci_card_get_state (card)),
+                                ci_card_get_valid_until (card));
+  else
+    subtitle = g_strdup (ci_card_state_to_string (ci_card_get_state (card)));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  return row;
+}
+
+static void
+show_detail (CiEmployeesPage *self,
+             Detail          *d)
+{
+  CiEmployee *e = d->employee;
+  g_autofree char *name = ci_employee_dup_display_name (e);
+  g_autofree char *validity = NULL;
+  g_autofree char *department = NULL;
+  GBytes *photo = ci_employee_get_photo (e);
+  g_autoptr(GdkTexture) texture = NULL;
+  GtkWidget *child;
+
+  gtk_label_set_text (self->name_label, name);
+  adw_action_row_set_subtitle (self->number_row, ci_employee_get_number (e));
+  department = g_strjoin (" · ", ci_employee_get_department (e) ? ci_employee_get_department (e)
+                                                                 : "",
+                          ci_employee_get_job_title (e), NULL);
+  adw_action_row_set_subtitle (self->department_row, department);
+  /* Translators: the validity of an employee's badge, from one date to another */
+  validity = g_strdup_printf (_("%s to %s"),
+                              ci_employee_get_valid_from (e) ? ci_employee_get_valid_from (e) : "",
+                              ci_employee_get_valid_until (e) ? ci_employee_get_valid_until (e)
+                                                              : "");
+  adw_action_row_set_subtitle (self->validity_row, validity);
+  if (photo != NULL)
+    texture = gdk_texture_new_from_bytes (photo, NULL);
+  gtk_picture_set_paintable (self->photo, GDK_PAINTABLE (texture));
+  gtk_widget_set_visible (GTK_WIDGET (self->photo), texture != NULL);
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->cards_list))) != NULL)
+    gtk_list_box_remove (self->cards_list, child);
+  for (guint i = 0; i < d->cards->len; i++)
+    gtk_list_box_append (self->cards_list, card_row_new (d->cards->pdata[i]));
+  if (d->cards->len == 0)
+    {
+      GtkWidget *none = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (none), _("No card yet"));
+      gtk_list_box_append (self->cards_list, none);
+    }
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->issue_button), "s",
+                                    ci_employee_get_number (e));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->issue_button), "win.issue-for");
+  gtk_widget_set_visible (GTK_WIDGET (self->issue_button),
+                          ci_application_may (get_app (), CI_ACTION_CARD_ISSUE));
+  gtk_stack_set_visible_child_name (self->detail_stack, "employee");
+}
+
+static void
+detail_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(CiEmployeesPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  Detail *d = ci_job_finish (result, &error);
+
+  if (d == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        gtk_label_set_text (self->count_label, error->message);
+      return;
+    }
+  show_detail (self, d);
+  detail_free (d);
+}
+
+static void
+selection_changed (CiEmployeesPage *self)
+{
+  CiEmployeeRow *row = gtk_single_selection_get_selected_item (self->selection);
+  CiEmployee *e = row ? ci_employee_row_get_employee (row) : NULL;
+  CiApplication *app = get_app ();
+  DetailRequest *r;
+
+  g_cancellable_cancel (self->detail_cancellable);
+  g_clear_object (&self->detail_cancellable);
+  if (e == NULL || ci_application_get_operator (app) == NULL)
+    {
+      gtk_stack_set_visible_child_name (self->detail_stack, "empty");
+      return;
+    }
+  self->detail_cancellable = g_cancellable_new ();
+  r = g_new0 (DetailRequest, 1);
+  r->services = g_object_ref (ci_application_get_services (app));
+  r->actor = g_object_ref (ci_application_get_operator (app));
+  r->number = g_strdup (ci_employee_get_number (e));
+  ci_job_run (NULL, detail_thread, r, detail_request_free, detail_free, self->detail_cancellable,
+              detail_done, g_object_ref (self));
+}
+
+static void
+row_activated (CiEmployeesPage *self,
+               guint            position)
+{
+  gtk_single_selection_set_selected (self->selection, position);
+  if (gtk_widget_get_visible (GTK_WIDGET (self->issue_button)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->issue_button));
+}
+
+/* Enter in the search field picks the first match. */
+static void
+search_activated (CiEmployeesPage *self)
+{
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->model)) > 0)
+    gtk_single_selection_set_selected (self->selection, 0);
+}
+
+/* ─── GObject ───────────────────────────────────────────────────────────── */
+
+static void
+ci_employees_page_dispose (GObject *object)
+{
+  CiEmployeesPage *self = CI_EMPLOYEES_PAGE (object);
+
+  g_cancellable_cancel (self->detail_cancellable);
+  g_clear_object (&self->detail_cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CI_TYPE_EMPLOYEES_PAGE);
+  g_clear_object (&self->model);
+  G_OBJECT_CLASS (ci_employees_page_parent_class)->dispose (object);
+}
+
+static void
+ci_employees_page_class_init (CiEmployeesPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = ci_employees_page_dispose;
+
+  g_type_ensure (CI_TYPE_EMPLOYEE_ROW);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/com/example/CardIssue/ui/ci-employees-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, CiEmployeesPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, CiEmployeesPage, order_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CiEmployeesPage, count_label);
+  gtk_widget_class_bind_template_child (widget_class, CiEmployeesPage, selection);
+  gtk_widget_class_bind_template_child (widget_class, CiEmployeesPage, detail_stack);
+  gtk_widget_class_bind_template_child (widget_class, CiEmployeesPage, photo);
+  gtk_widget_class_bind_template_child (widget_class, CiEmployeesPage, name_label);
+  gtk_widget_class_bind_template_child (widget_class, CiEmployeesPage, number_row);
+  gtk_widget_class_bind_template_child (widget_class, CiEmployeesPage, department_row);
+  gtk_widget_class_bind_template_child (widget_class, CiEmployeesPage, validity_row);
+  gtk_widget_class_bind_template_child (widget_class, CiEmployeesPage, cards_list);
+  gtk_widget_class_bind_template_child (widget_class, CiEmployeesPage, issue_button);
+  gtk_widget_class_bind_template_callback (widget_class, refilter);
+  gtk_widget_class_bind_template_callback (widget_class, selection_changed);
+  gtk_widget_class_bind_template_callback (widget_class, row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, search_activated);
+}
+
+static void
+ci_employees_page_init (CiEmployeesPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->model = ci_employee_model_new ();
+  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->model));
+  g_signal_connect_object (self->model, "items-changed", G_CALLBACK (update_count), self,
+                           G_CONNECT_SWAPPED);
+  update_count (self);
+}
+
+/**
+ * ci_employees_page_reload:
+ * @self: a #CiEmployeesPage
+ *
+ * Reads the list again for the operator signed in now.
+ */
+void
+ci_employees_page_reload (CiEmployeesPage *self)
+{
+  CiApplication *app = get_app ();
+
+  g_return_if_fail (CI_IS_EMPLOYEES_PAGE (self));
+
+  gtk_stack_set_visible_child_name (self->detail_stack, "empty");
+  ci_employee_model_set_session (self->model, ci_application_get_services (app),
+                                 ci_application_get_operator (app));
+  if (ci_application_may (app, CI_ACTION_EMPLOYEE_VIEW))
+    refilter (self);
+}
+
+void
+ci_employees_page_focus_search (CiEmployeesPage *self)
+{
+  g_return_if_fail (CI_IS_EMPLOYEES_PAGE (self));
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+/**
+ * ci_employees_page_get_model:
+ * @self: a #CiEmployeesPage
+ *
+ * Returns: (transfer none): the list's model, for tests and benchmarks
+ */
+CiEmployeeModel *
+ci_employees_page_get_model (CiEmployeesPage *self)
+{
+  g_return_val_if_fail (CI_IS_EMPLOYEES_PAGE (self), NULL);
+
+  return self->model;
+}

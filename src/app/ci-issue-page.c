@@ -1,0 +1,603 @@
+/* ci-issue-page.c
+ *
+ * Copyright 2026 CardIssue contributors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "cardissue-app"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "ci-application.h"
+#include "ci-face-preview.h"
+#include "ci-issue-page.h"
+#include "ci-job.h"
+#include "ci-pin-dialog.h"
+#include "face/ci-face-templates.h"
+#include "services/ci-services-async.h"
+
+/* Issuing one card: who, which reader, which face; then one action runs the
+ * core pipeline on a worker thread and each step lights up as the core
+ * reports it. The page holds no rule of its own: the core decides whether the
+ * card, the holder and the operator may go ahead, and says why not. */
+
+struct _CiIssuePage
+{
+  AdwBin         parent_instance;
+
+  AdwEntryRow   *employee_row;
+  AdwActionRow  *holder_row;
+  AdwComboRow   *reader_row;
+  GtkStringList *reader_list;
+  AdwActionRow  *card_row;
+  GtkImage      *card_icon;
+  AdwComboRow   *template_row;
+  GtkStringList *template_list;
+  GtkPicture    *front_picture;
+  GtkPicture    *back_picture;
+  GtkLabel      *face_problems;
+  GtkLabel      *result_label;
+  GtkImage      *step_icons[CI_ISSUE_N_STEPS];
+  GtkLabel      *step_times[CI_ISSUE_N_STEPS];
+
+  CiFacePreview *preview;
+  GCancellable  *cancellable;
+  gboolean       busy;
+  gint64         serial;
+  char          *holder;
+  guint          preview_source;
+};
+
+G_DEFINE_FINAL_TYPE (CiIssuePage, ci_issue_page, ADW_TYPE_BIN)
+
+#define PREVIEW_DELAY_MS 150
+
+static CiApplication *
+get_app (void)
+{
+  return CI_APPLICATION (g_application_get_default ());
+}
+
+static const char *
+employee_number (CiIssuePage *self)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (self->employee_row));
+}
+
+static char *
+selected_string (AdwComboRow *row)
+{
+  GtkStringObject *item = adw_combo_row_get_selected_item (row);
+
+  return item ? g_strdup (gtk_string_object_get_string (item)) : NULL;
+}
+
+static void
+update_actions (CiIssuePage *self)
+{
+  g_autofree char *reader = selected_string (self->reader_row);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "issue.start",
+                                 !self->busy && reader != NULL && employee_number (self)[0]);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "issue.cancel", self->busy);
+}
+
+/* ─── readers ───────────────────────────────────────────────────────────── */
+
+static void
+update_card (CiIssuePage *self)
+{
+  CiReaderMonitor *monitor = ci_application_get_reader_monitor (get_app ());
+  g_autofree char *reader = selected_string (self->reader_row);
+  gboolean present = reader != NULL && ci_reader_monitor_has_card (monitor, reader);
+  const char *text;
+
+  if (reader == NULL)
+    text = _("No card reader found — connect one, or start the virtual card");
+  else if (present)
+    text = _("Card present");
+  else
+    text = _("No card — insert a blank card");
+  adw_action_row_set_subtitle (self->card_row, text);
+  gtk_image_set_from_icon_name (self->card_icon, present ? "emblem-ok-symbolic"
+                                                         : "media-removable-symbolic");
+  update_actions (self);
+}
+
+static void
+refresh_readers (CiIssuePage *self)
+{
+  CiApplication *app = get_app ();
+  g_auto(GStrv) readers = ci_reader_monitor_dup_readers (ci_application_get_reader_monitor (app));
+  g_autofree char *current = selected_string (self->reader_row);
+  g_autofree char *preferred = g_settings_get_string (ci_application_get_settings (app),
+                                                      "default-reader");
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->reader_list));
+  guint select = 0;
+
+  gtk_string_list_splice (self->reader_list, 0, n, (const char * const *) readers);
+  for (guint i = 0; readers[i]; i++)
+    {
+      if (g_strcmp0 (readers[i], preferred) == 0 && current == NULL)
+        select = i;
+      if (g_strcmp0 (readers[i], current) == 0)
+        select = i;
+    }
+  if (readers[0] != NULL)
+    adw_combo_row_set_selected (self->reader_row, select);
+  update_card (self);
+}
+
+static void
+reader_changed (CiIssuePage *self)
+{
+  update_card (self);
+}
+
+/* ─── face preview ──────────────────────────────────────────────────────── */
+
+static void
+preview_ready (CiIssuePage *self)
+{
+  GPtrArray *problems = ci_face_preview_get_problems (self->preview);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  gtk_picture_set_paintable (self->front_picture,
+                             ci_face_preview_get_paintable (self->preview, CI_FACE_FRONT));
+  gtk_picture_set_paintable (self->back_picture,
+                             ci_face_preview_get_paintable (self->preview, CI_FACE_BACK));
+  for (guint i = 0; problems && i < problems->len; i++)
+    g_string_append_printf (text, "%s%s", i ? "\n" : "", (char *) problems->pdata[i]);
+  gtk_label_set_text (self->face_problems, text->str);
+  gtk_widget_set_visible (GTK_WIDGET (self->face_problems), text->len > 0);
+  g_free (self->holder);
+  self->holder = g_strdup (ci_face_preview_get_holder (self->preview));
+  adw_action_row_set_subtitle (self->holder_row, self->holder ? self->holder : "");
+}
+
+static gboolean
+preview_now (gpointer user_data)
+{
+  CiIssuePage *self = user_data;
+  CiApplication *app = get_app ();
+  g_autofree char *tmpl = selected_string (self->template_row);
+
+  self->preview_source = 0;
+  if (ci_application_get_operator (app) != NULL && tmpl != NULL)
+    ci_face_preview_update (self->preview, ci_application_get_services (app),
+                            ci_application_get_operator (app), employee_number (self),
+                            self->serial, tmpl);
+  return G_SOURCE_REMOVE;
+}
+
+/* Typing an employee number redraws the face once typing pauses. */
+static void
+schedule_preview (CiIssuePage *self)
+{
+  g_clear_handle_id (&self->preview_source, g_source_remove);
+  self->preview_source = g_timeout_add (PREVIEW_DELAY_MS, preview_now, self);
+}
+
+static void
+employee_changed (CiIssuePage *self)
+{
+  self->serial = 0;
+  update_actions (self);
+  schedule_preview (self);
+}
+
+static void
+template_changed (CiIssuePage *self)
+{
+  g_autofree char *tmpl = selected_string (self->template_row);
+
+  if (tmpl != NULL)
+    g_settings_set_string (ci_application_get_settings (get_app ()), "card-template", tmpl);
+  schedule_preview (self);
+}
+
+static void
+load_templates (CiIssuePage *self)
+{
+  g_auto(GStrv) names = ci_face_preview_list_templates ();
+  g_autofree char *preferred = g_settings_get_string (ci_application_get_settings (get_app ()),
+                                                      "card-template");
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->template_list));
+
+  gtk_string_list_splice (self->template_list, 0, n, (const char * const *) names);
+  for (guint i = 0; names[i]; i++)
+    if (g_strcmp0 (names[i], preferred) == 0)
+      adw_combo_row_set_selected (self->template_row, i);
+}
+
+/* ─── steps ─────────────────────────────────────────────────────────────── */
+
+static void
+set_step (CiIssuePage *self,
+          guint        step,
+          const char  *icon,
+          const char  *time)
+{
+  if (step >= CI_ISSUE_N_STEPS)
+    return;
+  gtk_image_set_from_icon_name (self->step_icons[step], icon);
+  gtk_label_set_text (self->step_times[step], time ? time : "");
+}
+
+static void
+reset_steps (CiIssuePage *self)
+{
+  for (guint i = 0; i < CI_ISSUE_N_STEPS; i++)
+    set_step (self, i, "radio-symbolic", NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->result_label), FALSE);
+}
+
+static void
+show_result (CiIssuePage *self,
+             const char  *text,
+             gboolean     ok)
+{
+  gtk_label_set_text (self->result_label, text);
+  gtk_widget_remove_css_class (GTK_WIDGET (self->result_label), ok ? "error" : "success");
+  gtk_widget_add_css_class (GTK_WIDGET (self->result_label), ok ? "success" : "error");
+  gtk_widget_set_visible (GTK_WIDGET (self->result_label), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->result_label),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+}
+
+/* Runs in the main context: the async service relays progress here. */
+static void
+step_progress (const char   *reader,
+               CiIssueStep   step,
+               gboolean      skipped,
+               gint64        duration_us,
+               const GError *error,
+               gpointer      user_data)
+{
+  CiIssuePage *self = user_data;
+  g_autofree char *time = NULL;
+
+  if (skipped)
+    time = g_strdup (_("done before"));
+  else
+    /* Translators: how long a step took, in milliseconds */
+    time = g_strdup_printf (_("%.0f ms"), duration_us / 1000.0);
+  set_step (self, step, error ? "dialog-error-symbolic" : "emblem-ok-symbolic", time);
+  if (error == NULL)
+    set_step (self, step + 1, "content-loading-symbolic", NULL);
+}
+
+/* ─── issuing ───────────────────────────────────────────────────────────── */
+
+typedef struct
+{
+  CiIssuePage *self;
+  char        *pin;
+  char        *reader;
+  char        *number;
+  CiFaceTemplate *tmpl;
+} Issue;
+
+static void
+issue_free (Issue *issue)
+{
+  g_clear_object (&issue->self);
+  if (issue->pin != NULL)
+    explicit_bzero (issue->pin, strlen (issue->pin));
+  g_free (issue->pin);
+  g_free (issue->reader);
+  g_free (issue->number);
+  g_clear_pointer (&issue->tmpl, ci_face_template_free);
+  g_free (issue);
+}
+
+static void
+set_busy (CiIssuePage *self,
+          gboolean     busy)
+{
+  self->busy = busy;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->employee_row), !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->reader_row), !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->template_row), !busy);
+  update_actions (self);
+}
+
+static void
+issue_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Issue *issue = user_data;
+  CiIssuePage *self = issue->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CiIssueResult) issued = ci_services_card_issue_finish (CI_SERVICES (source), result,
+                                                                  &error);
+  g_autofree char *text = NULL;
+  g_autofree char *serial = NULL;
+
+  set_busy (self, FALSE);
+  g_clear_object (&self->cancellable);
+  if (issued == NULL)
+    {
+      /* Translators: %s is the core's explanation, written for the desk */
+      text = g_strdup_printf (_("The card was not issued. %s"), error->message);
+      show_result (self, text, FALSE);
+      issue_free (issue);
+      return;
+    }
+  self->serial = issued->serial;
+  /* The face as it will be printed: now with the serial and the QR code. */
+  schedule_preview (self);
+  serial = g_strdup_printf ("%010" G_GINT64_FORMAT, issued->serial);
+  /* Translators: the card serial, then the holder's name */
+  text = g_strdup_printf (_("Card %s for %s is written, locked and verified. Hand it over."),
+                          serial, self->holder ? self->holder : issue->number);
+  show_result (self, text, TRUE);
+  if (issued->pin != NULL)
+    ci_pin_dialog_show_once (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                             self->holder ? self->holder : issue->number, issued->pin);
+  issue_free (issue);
+}
+
+static void
+run_issue (Issue *issue)
+{
+  CiIssuePage *self = issue->self;
+  CiApplication *app = get_app ();
+  CiIssueOptions options = {
+    .reader = issue->reader,
+    .pin = issue->pin,
+    .face_template = issue->tmpl,
+    .progress = step_progress,
+    .progress_data = self,
+  };
+
+  reset_steps (self);
+  set_step (self, CI_ISSUE_STEP_CHECK, "content-loading-symbolic", NULL);
+  self->cancellable = g_cancellable_new ();
+  self->serial = 0;
+  set_busy (self, TRUE);
+  ci_services_card_issue_async (ci_application_get_services (app),
+                                ci_application_get_operator (app), issue->number, &options,
+                                self->cancellable, issue_done, issue);
+}
+
+static void
+pin_chosen (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Issue *issue = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean generate = FALSE;
+
+  issue->pin = ci_pin_dialog_choose_finish (result, &generate, &error);
+  if (issue->pin == NULL && !generate)
+    {
+      issue_free (issue);
+      return;
+    }
+  run_issue (issue);
+}
+
+static CiFaceTemplate *
+load_template (CiIssuePage  *self,
+               GError      **error)
+{
+  g_autofree char *name = selected_string (self->template_row);
+  g_autofree char *path = NULL;
+
+  if (name == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                           _("No card template is installed."));
+      return NULL;
+    }
+  if (!(path = ci_face_template_find (name, error)))
+    return NULL;
+  return ci_face_template_load (path, error);
+}
+
+static void
+start_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  CiIssuePage *self = CI_ISSUE_PAGE (widget);
+  g_autoptr(GError) error = NULL;
+  Issue *issue;
+
+  if (self->busy || employee_number (self)[0] == '\0')
+    return;
+  issue = g_new0 (Issue, 1);
+  issue->self = g_object_ref (self);
+  issue->reader = selected_string (self->reader_row);
+  issue->number = g_strdup (employee_number (self));
+  if (issue->reader == NULL)
+    {
+      show_result (self, _("No card reader is connected."), FALSE);
+      issue_free (issue);
+      return;
+    }
+  /* The core refuses a card whose face would miss something: it needs the
+   * template the card will be printed with. A small local file. */
+  if (!(issue->tmpl = load_template (self, &error)))
+    {
+      show_result (self, error->message, FALSE);
+      issue_free (issue);
+      return;
+    }
+  ci_pin_dialog_choose (GTK_WINDOW (gtk_widget_get_root (widget)), NULL, pin_chosen, issue);
+}
+
+static void
+cancel_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CiIssuePage *self = CI_ISSUE_PAGE (widget);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+}
+
+/* ─── GObject ───────────────────────────────────────────────────────────── */
+
+static void
+ci_issue_page_map (GtkWidget *widget)
+{
+  CiIssuePage *self = CI_ISSUE_PAGE (widget);
+
+  GTK_WIDGET_CLASS (ci_issue_page_parent_class)->map (widget);
+  refresh_readers (self);
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->template_list)) == 0)
+    load_templates (self);
+  schedule_preview (self);
+}
+
+static void
+ci_issue_page_dispose (GObject *object)
+{
+  CiIssuePage *self = CI_ISSUE_PAGE (object);
+
+  g_clear_handle_id (&self->preview_source, g_source_remove);
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), CI_TYPE_ISSUE_PAGE);
+  g_clear_object (&self->preview);
+  g_clear_pointer (&self->holder, g_free);
+  G_OBJECT_CLASS (ci_issue_page_parent_class)->dispose (object);
+}
+
+static void
+ci_issue_page_class_init (CiIssuePageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  static const char *steps[] = { "check", "initialise", "personalise", "lock", "verify" };
+
+  G_STATIC_ASSERT (G_N_ELEMENTS (steps) == CI_ISSUE_N_STEPS);
+
+  object_class->dispose = ci_issue_page_dispose;
+  widget_class->map = ci_issue_page_map;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/com/example/CardIssue/ui/ci-issue-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, CiIssuePage, employee_row);
+  gtk_widget_class_bind_template_child (widget_class, CiIssuePage, holder_row);
+  gtk_widget_class_bind_template_child (widget_class, CiIssuePage, reader_row);
+  gtk_widget_class_bind_template_child (widget_class, CiIssuePage, reader_list);
+  gtk_widget_class_bind_template_child (widget_class, CiIssuePage, card_row);
+  gtk_widget_class_bind_template_child (widget_class, CiIssuePage, card_icon);
+  gtk_widget_class_bind_template_child (widget_class, CiIssuePage, template_row);
+  gtk_widget_class_bind_template_child (widget_class, CiIssuePage, template_list);
+  gtk_widget_class_bind_template_child (widget_class, CiIssuePage, front_picture);
+  gtk_widget_class_bind_template_child (widget_class, CiIssuePage, back_picture);
+  gtk_widget_class_bind_template_child (widget_class, CiIssuePage, face_problems);
+  gtk_widget_class_bind_template_child (widget_class, CiIssuePage, result_label);
+  for (guint i = 0; i < CI_ISSUE_N_STEPS; i++)
+    {
+      g_autofree char *icon = g_strconcat ("icon_", steps[i], NULL);
+      g_autofree char *time = g_strconcat ("time_", steps[i], NULL);
+
+      gtk_widget_class_bind_template_child_full (widget_class, icon, FALSE,
+        G_STRUCT_OFFSET (CiIssuePage, step_icons) + i * sizeof (GtkImage *));
+      gtk_widget_class_bind_template_child_full (widget_class, time, FALSE,
+        G_STRUCT_OFFSET (CiIssuePage, step_times) + i * sizeof (GtkLabel *));
+    }
+  gtk_widget_class_bind_template_callback (widget_class, employee_changed);
+  gtk_widget_class_bind_template_callback (widget_class, reader_changed);
+  gtk_widget_class_bind_template_callback (widget_class, template_changed);
+  gtk_widget_class_install_action (widget_class, "issue.start", NULL, start_action);
+  gtk_widget_class_install_action (widget_class, "issue.cancel", NULL, cancel_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
+                                       "issue.start", NULL);
+}
+
+static void
+ci_issue_page_init (CiIssuePage *self)
+{
+  CiReaderMonitor *monitor;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->preview = ci_face_preview_new ();
+  g_signal_connect_object (self->preview, "ready", G_CALLBACK (preview_ready), self,
+                           G_CONNECT_SWAPPED);
+  monitor = ci_application_get_reader_monitor (get_app ());
+  if (monitor != NULL)
+    {
+      g_signal_connect_object (monitor, "reader-added", G_CALLBACK (refresh_readers), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (monitor, "reader-removed", G_CALLBACK (refresh_readers), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (monitor, "card-inserted", G_CALLBACK (update_card), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (monitor, "card-removed", G_CALLBACK (update_card), self,
+                               G_CONNECT_SWAPPED);
+    }
+  reset_steps (self);
+  update_actions (self);
+}
+
+/**
+ * ci_issue_page_set_employee:
+ * @self: a #CiIssuePage
+ * @number: the employee number the next card is for
+ */
+void
+ci_issue_page_set_employee (CiIssuePage *self,
+                            const char  *number)
+{
+  g_return_if_fail (CI_IS_ISSUE_PAGE (self));
+
+  if (self->busy)
+    return;
+  gtk_editable_set_text (GTK_EDITABLE (self->employee_row), number ? number : "");
+  reset_steps (self);
+}
+
+/**
+ * ci_issue_page_reset:
+ * @self: a #CiIssuePage
+ *
+ * Forgets the last card (at sign-out, so the next operator starts afresh).
+ */
+void
+ci_issue_page_reset (CiIssuePage *self)
+{
+  g_return_if_fail (CI_IS_ISSUE_PAGE (self));
+
+  if (self->busy)
+    return;
+  gtk_editable_set_text (GTK_EDITABLE (self->employee_row), "");
+  gtk_picture_set_paintable (self->front_picture, NULL);
+  gtk_picture_set_paintable (self->back_picture, NULL);
+  adw_action_row_set_subtitle (self->holder_row, "");
+  self->serial = 0;
+  reset_steps (self);
+}
+
+gboolean
+ci_issue_page_get_busy (CiIssuePage *self)
+{
+  g_return_val_if_fail (CI_IS_ISSUE_PAGE (self), FALSE);
+
+  return self->busy;
+}
+
+/**
+ * ci_issue_page_get_serial:
+ * @self: a #CiIssuePage
+ *
+ * Returns: the serial of the card issued last on this page, or 0
+ */
+gint64
+ci_issue_page_get_serial (CiIssuePage *self)
+{
+  g_return_val_if_fail (CI_IS_ISSUE_PAGE (self), 0);
+
+  return self->serial;
+}
