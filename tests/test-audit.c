@@ -5,6 +5,7 @@
  */
 
 #include "audit/ci-audit-log.h"
+#include "services/ci-services.h"
 #include "keys/ci-key-store.h"
 #include "store/ci-store-sqlite.h"
 
@@ -1056,6 +1057,368 @@ test_export_large (Fixture       *fx,
     }
 }
 
+/* ---- the audit list service ---------------------------------------------------- */
+
+#define LIST_PASSWORD "list-password-1"
+
+typedef struct
+{
+  Fixture     base;
+  CiServices *services;
+  CiOperator *admin;
+  CiOperator *hr;
+  CiOperator *sec;
+} ListFixture;
+
+static CiOperator *
+list_add_operator (ListFixture *lf,
+                   const char  *login,
+                   CiRole       roles)
+{
+  g_autoptr(GError) error = NULL;
+  CiOperator *op = ci_operator_new ();
+
+  ci_operator_set_login (op, login);
+  ci_operator_set_display_name (op, login);
+  ci_operator_set_roles (op, roles);
+  g_assert_true (ci_services_operator_add (lf->services, lf->admin, op, LIST_PASSWORD, &error));
+  g_assert_no_error (error);
+  return op;
+}
+
+static void
+list_fixture_setup (ListFixture   *lf,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture_setup (&lf->base, data);
+  lf->services = ci_services_new (lf->base.store, "desk-1");
+  lf->admin = ci_services_setup_first_admin (lf->services, "admin", "admin", LIST_PASSWORD,
+                                             &error);
+  g_assert_no_error (error);
+  lf->hr = list_add_operator (lf, "hr", CI_ROLE_HR);
+  lf->sec = list_add_operator (lf, "sec", CI_ROLE_SECURITY);
+}
+
+static void
+list_fixture_teardown (ListFixture   *lf,
+                       gconstpointer  data)
+{
+  g_clear_object (&lf->admin);
+  g_clear_object (&lf->hr);
+  g_clear_object (&lf->sec);
+  g_assert_finalize_object (g_steal_pointer (&lf->services));
+  fixture_teardown (&lf->base, data);
+}
+
+static GPtrArray *
+list_as (ListFixture         *lf,
+         CiOperator          *actor,
+         const CiAuditFilter *filter)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *items = ci_services_audit_list (lf->services, actor, filter, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (items);
+  return items;
+}
+
+static const CiAuditEntry *
+item_entry (GPtrArray *items,
+            guint      i)
+{
+  return ((CiAuditListItem *) g_ptr_array_index (items, i))->entry;
+}
+
+static gint64
+head_seq (Fixture *fx)
+{
+  g_autoptr(GError) error = NULL;
+  guint8 hash[CI_AUDIT_HASH_LEN];
+  gint64 seq = 0;
+
+  g_assert_true (ci_store_audit_head (fx->store, &seq, hash, &error));
+  g_assert_no_error (error);
+  return seq;
+}
+
+/* Pages newest first: every entry once, in order, though each page call adds
+ * an entry of its own at the head. */
+static void
+test_list_pages (ListFixture   *lf,
+                 gconstpointer  data)
+{
+  CiAuditFilter filter = { .limit = 500 };
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  gint64 head, expected;
+  guint pages = 0;
+
+  append_entries (&lf->base, CI_AUDIT_LIST_MAX + 200);
+  head = head_seq (&lf->base);
+  expected = head;
+  for (;;)
+    {
+      GPtrArray *page = list_as (lf, lf->sec, &filter);
+
+      g_ptr_array_add (all, page);
+      if (page->len == 0)
+        break;
+      pages++;
+      g_assert_cmpuint (page->len, <=, 500);
+      for (guint i = 0; i < page->len; i++)
+        g_assert_cmpint (item_entry (page, i)->seq, ==, expected--);
+      filter.before_seq = item_entry (page, page->len - 1)->seq;
+    }
+  g_assert_cmpint (expected, ==, 0);
+  g_assert_cmpuint (pages, ==, (head + 499) / 500);
+  /* one "audit.list" entry per call, written after it read */
+  g_assert_cmpint (head_seq (&lf->base), ==, head + pages + 1);
+
+  /* without a limit, a call returns at most CI_AUDIT_LIST_MAX */
+  {
+    g_autoptr(GPtrArray) big = list_as (lf, lf->sec, NULL);
+    g_assert_cmpuint (big->len, ==, CI_AUDIT_LIST_MAX);
+    g_assert_cmpint (item_entry (big, 0)->seq, ==, head_seq (&lf->base) - 1);
+  }
+}
+
+static CiAuditEntry *
+timed_entry (const char *operator_login,
+             const char *action,
+             gint64      time_us,
+             CiOutcome   outcome,
+             const char *subject_type,
+             const char *subject_id,
+             const char *details)
+{
+  CiAuditEntry *e = ci_audit_entry_new ();
+
+  e->operator_login = g_strdup (operator_login);
+  e->action = g_strdup (action);
+  e->time_us = time_us;
+  e->outcome = outcome;
+  e->reason = g_strdup (outcome == CI_OUTCOME_OK ? "" : "card is 50%_off");
+  e->subject_type = g_strdup (subject_type);
+  e->subject_id = g_strdup (subject_id);
+  e->details = g_strdup (details);
+  return e;
+}
+
+static void
+append_timed (ListFixture  *lf,
+              CiAuditEntry *e)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (ci_audit_log_append (lf->base.log, e, &error));
+  g_assert_no_error (error);
+  ci_audit_entry_free (e);
+}
+
+#define HOUR_US ((gint64) 3600 * G_USEC_PER_SEC)
+#define T0 ((gint64) 1767225600 * G_USEC_PER_SEC)  /* 2026-01-01 00:00 UTC */
+
+/* Twelve entries an hour apart: who, what, how it went, about whom. */
+static void
+append_story (ListFixture *lf)
+{
+  for (guint i = 0; i < 12; i++)
+    {
+      const char *op = i % 2 ? "hr" : "sec";
+      CiOutcome outcome = i % 4 == 3 ? CI_OUTCOME_REFUSED : i % 6 == 5 ? CI_OUTCOME_FAILED
+                                                                      : CI_OUTCOME_OK;
+      g_autofree char *number = g_strdup_printf ("E-%02u", i);
+      g_autofree char *serial = g_strdup_printf ("%u", 9000 + i);
+      g_autofree char *details = g_strdup_printf ("{\"employee\":\"%s\"}", number);
+
+      if (i % 3 == 0)
+        append_timed (lf, timed_entry (op, "card.state", T0 + i * HOUR_US, outcome, "card",
+                                       serial, details));
+      else
+        append_timed (lf, timed_entry (op, "employee.edit", T0 + i * HOUR_US, outcome,
+                                       "employee", number, "{}"));
+    }
+}
+
+static void
+assert_seqs (GPtrArray   *items,
+             const char  *expected)
+{
+  g_autoptr(GString) got = g_string_new (NULL);
+
+  for (guint i = 0; i < items->len; i++)
+    g_string_append_printf (got, "%s%" G_GINT64_FORMAT, i ? " " : "", item_entry (items, i)->seq);
+  g_assert_cmpstr (got->str, ==, expected);
+}
+
+static void
+test_list_filters (ListFixture   *lf,
+                   gconstpointer  data)
+{
+  /* entries 1–3 are the setup's; the story is 4–15, hour i at seq 4 + i */
+  append_story (lf);
+  {
+    CiAuditFilter f = { .operator_login = "hr", .until_us = T0 + 12 * HOUR_US };
+    g_autoptr(GPtrArray) items = list_as (lf, lf->sec, &f);
+    assert_seqs (items, "15 13 11 9 7 5");
+  }
+  {
+    CiAuditFilter f = { .action_prefix = "card." };
+    g_autoptr(GPtrArray) items = list_as (lf, lf->sec, &f);
+    assert_seqs (items, "13 10 7 4");
+  }
+  {
+    CiAuditFilter f = { .outcomes = 1 << CI_OUTCOME_REFUSED | 1 << CI_OUTCOME_FAILED };
+    g_autoptr(GPtrArray) items = list_as (lf, lf->sec, &f);
+    /* refused at hours 3, 7, 11; failed at 5 (hour 11 is refused first) */
+    assert_seqs (items, "15 11 9 7");
+  }
+  {
+    CiAuditFilter f = { .since_us = T0 + 2 * HOUR_US, .until_us = T0 + 5 * HOUR_US };
+    g_autoptr(GPtrArray) items = list_as (lf, lf->sec, &f);
+    assert_seqs (items, "8 7 6");
+  }
+  {
+    /* the text is found in the subject, the details and the reason, and LIKE's
+     * wildcards in it are taken literally */
+    CiAuditFilter subject = { .text = "E-07" };
+    CiAuditFilter detail = { .text = "e-09" };
+    CiAuditFilter reason = { .text = "50%_" };
+    CiAuditFilter wildcard = { .text = "5_%" };
+    g_autoptr(GPtrArray) a = list_as (lf, lf->sec, &subject);
+    g_autoptr(GPtrArray) b = list_as (lf, lf->sec, &detail);
+    g_autoptr(GPtrArray) c = list_as (lf, lf->sec, &reason);
+    g_autoptr(GPtrArray) d = list_as (lf, lf->sec, &wildcard);
+    assert_seqs (a, "11");
+    assert_seqs (b, "13");
+    assert_seqs (c, "15 11 9 7");
+    assert_seqs (d, "");
+  }
+  {
+    CiAuditFilter f = { .operator_login = "sec", .action_prefix = "employee.",
+                        .outcomes = 1 << CI_OUTCOME_OK, .before_seq = 12, .limit = 2 };
+    g_autoptr(GPtrArray) items = list_as (lf, lf->sec, &f);
+    assert_seqs (items, "8 6");
+  }
+}
+
+/* Roles that may read only their own entries get only those, whatever they ask. */
+static void
+test_list_limited_scope (ListFixture   *lf,
+                         gconstpointer  data)
+{
+  CiAuditFilter others = { .operator_login = "sec" };
+  g_autoptr(GPtrArray) own = NULL;
+  g_autoptr(GPtrArray) asked = NULL;
+  g_autoptr(GPtrArray) everything = NULL;
+  gboolean saw_other = FALSE;
+
+  append_story (lf);
+  own = list_as (lf, lf->hr, NULL);
+  asked = list_as (lf, lf->hr, &others);
+  g_assert_cmpuint (own->len, >=, 6);
+  for (guint i = 0; i < own->len; i++)
+    g_assert_cmpstr (item_entry (own, i)->operator_login, ==, "hr");
+  g_assert_cmpuint (asked->len, ==, own->len + 1);  /* plus the first list call's entry */
+  for (guint i = 0; i < asked->len; i++)
+    g_assert_cmpstr (item_entry (asked, i)->operator_login, ==, "hr");
+  everything = list_as (lf, lf->sec, NULL);
+  for (guint i = 0; i < everything->len; i++)
+    saw_other |= g_strcmp0 (item_entry (everything, i)->operator_login, "hr") != 0;
+  g_assert_true (saw_other);
+}
+
+/* The list call is audited, with what it showed. */
+static void
+test_list_audited (ListFixture   *lf,
+                   gconstpointer  data)
+{
+  CiAuditFilter f = { .text = "E-07", .operator_login = "sec" };
+  g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(CiAuditEntry) last = NULL;
+
+  append_story (lf);
+  items = list_as (lf, lf->hr, &f);
+  last = read_entry (&lf->base, head_seq (&lf->base));
+  g_assert_cmpstr (last->action, ==, "audit.list");
+  g_assert_cmpstr (last->operator_login, ==, "hr");
+  g_assert_cmpint (last->outcome, ==, CI_OUTCOME_OK);
+  g_assert_cmpstr (last->details, ==, "{\"operator_filter\":\"hr\",\"text\":\"E-07\","
+                                      "\"count\":\"1\"}");
+}
+
+/* Employee and card: from the subject, or from the details; details that are
+ * not what the services write give nothing, and never a crash. */
+static void
+test_list_concerns (ListFixture   *lf,
+                    gconstpointer  data)
+{
+  static const struct { const char *type, *id, *details, *employee, *card; } cases[] = {
+    { "employee", "E-1", "{}", "E-1", "" },
+    { "card", "42", "{\"employee\":\"E-2\"}", "E-2", "42" },
+    { "card", "43", " { \"from\" : \"active\" , \"employee\":\"E-\\u0041\\\"\\\\\" } ",
+      "E-A\"\\", "43" },
+    { "card", "44", "{\"n\":12,\"ok\":true,\"employee\":\"E-4\"}", "E-4", "44" },
+    { "card", "45", "{\"nested\":{\"employee\":\"E-5\"}}", "", "45" },
+    { "card", "46", "{\"employee\":\"E-6", "", "46" },
+    { "card", "47", "{\"employee\":\"\\u00\"}", "", "47" },
+    { "card", "48", "{\"employee\":\"\\ud800\"}", "\xef\xbf\xbd", "48" },
+    { "card", "49", "[\"employee\",\"E-9\"]", "", "49" },
+    { "card", "50", "", "", "50" },
+    { "card", "51", "{\"employee\"", "", "51" },
+    { "card", "52", "{\"employee\":\"\\", "", "52" },
+    { "zone", "Z-1", "{\"card\":\"77\"}", "", "77" },
+  };
+  g_autoptr(GPtrArray) items = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    append_timed (lf, timed_entry ("sec", "test.concerns", 0, CI_OUTCOME_OK, cases[i].type,
+                                   cases[i].id, cases[i].details));
+  {
+    CiAuditFilter f = { .action_prefix = "test." };
+    items = list_as (lf, lf->sec, &f);
+  }
+  g_assert_cmpuint (items->len, ==, G_N_ELEMENTS (cases));
+  for (guint i = 0; i < items->len; i++)
+    {
+      const CiAuditListItem *item = g_ptr_array_index (items, items->len - 1 - i);
+
+      g_test_message ("case %u: %s", i, cases[i].details);
+      g_assert_cmpstr (item->employee, ==, cases[i].employee);
+      g_assert_cmpstr (item->card, ==, cases[i].card);
+      g_assert_true (g_utf8_validate (item->employee, -1, NULL));
+    }
+}
+
+/* The new filter fields narrow an export the same way; an export stays oldest
+ * first and, for a limited role, its own entries only. */
+static void
+test_list_export_filter (ListFixture   *lf,
+                         gconstpointer  data)
+{
+  CiAuditFilter f = { .outcomes = 1 << CI_OUTCOME_REFUSED, .since_us = T0 + 4 * HOUR_US };
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autofree char *text = NULL;
+
+  append_story (lf);
+  g_assert_true (ci_services_audit_export (lf->services, lf->hr, &f, out, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_output_stream_close (out, NULL, &error));
+  text = g_strndup (g_memory_output_stream_get_data (G_MEMORY_OUTPUT_STREAM (out)),
+                    g_memory_output_stream_get_data_size (G_MEMORY_OUTPUT_STREAM (out)));
+  lines = g_strsplit (text, "\n", -1);
+  /* hr's refusals from hour 4 on: hours 7 and 11 (seq 11, 15) */
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);
+  g_assert_true (g_str_has_prefix (lines[0], "{\"seq\":11,"));
+  g_assert_true (g_str_has_prefix (lines[1], "{\"seq\":15,"));
+  g_assert_cmpstr (lines[2], ==, "");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1092,6 +1455,19 @@ main (int   argc,
   ADD ("export/json-lines", test_export);
   ADD ("export/filter", test_export_filter);
   ADD ("export/large", test_export_large);
+
+#define ADD_LIST(path, func) \
+  g_test_add ("/audit/list/" path, ListFixture, NULL, list_fixture_setup, func, \
+              list_fixture_teardown)
+
+  ADD_LIST ("pages", test_list_pages);
+  ADD_LIST ("filters", test_list_filters);
+  ADD_LIST ("limited-scope", test_list_limited_scope);
+  ADD_LIST ("audited", test_list_audited);
+  ADD_LIST ("concerns", test_list_concerns);
+  ADD_LIST ("export-filter", test_list_export_filter);
+
+#undef ADD_LIST
 
 #undef ADD
 

@@ -1871,6 +1871,57 @@ test_audit_checkpoints (Fixture       *fx,
   ci_services_set_key_store (fx->services, NULL);
 }
 
+/* ---- a card by its serial --------------------------------------------------- */
+
+static void
+test_card_get (Fixture       *fx,
+               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CiCard) card = NULL;
+  g_autoptr(CiEmployee) holder = NULL;
+  g_autoptr(CiAuditEntry) entry = NULL;
+  g_autofree char *serial_text = ci_card_format_serial (fx->serial);
+
+  /* The front desk finds the card a visitor hands in, and whose it is. */
+  card = ci_services_card_get (fx->services, fx->ops[ROLE_FRONT_DESK], fx->serial, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (card);
+  g_assert_cmpint (ci_card_get_serial (card), ==, fx->serial);
+  g_assert_cmpint (ci_card_get_state (card), ==, CI_CARD_REQUESTED);
+  holder = ci_store_employee_get_by_number (fx->store, "E-0001", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (ci_card_get_employee_id (card), ==, ci_employee_get_id (holder));
+  entry = last_entry (fx);
+  g_assert_cmpstr (entry->operator_login, ==, "fd");
+  g_assert_cmpstr (entry->action, ==, "card.view");
+  g_assert_cmpint (entry->outcome, ==, CI_OUTCOME_OK);
+  g_assert_cmpstr (entry->subject_type, ==, "card");
+  g_assert_cmpstr (entry->subject_id, ==, serial_text);
+  g_assert_nonnull (strstr (entry->details, "E-0001"));
+  g_clear_object (&card);
+
+  /* HR and security may look too; the administrator may not. */
+  card = ci_services_card_get (fx->services, fx->ops[ROLE_HR], fx->serial, &error);
+  g_assert_no_error (error);
+  g_clear_object (&card);
+  card = ci_services_card_get (fx->services, fx->ops[ROLE_SECURITY], fx->serial, &error);
+  g_assert_no_error (error);
+  g_clear_object (&card);
+  card = ci_services_card_get (fx->services, fx->ops[ROLE_ADMIN], fx->serial, &error);
+  g_assert_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_PERMISSION_DENIED);
+  g_assert_null (card);
+  g_clear_error (&error);
+  assert_last_entry (fx, "admin", "card.view", CI_OUTCOME_REFUSED);
+
+  /* A serial nobody issued. */
+  card = ci_services_card_get (fx->services, fx->ops[ROLE_FRONT_DESK], 999999, &error);
+  g_assert_error (error, CI_STORE_ERROR, CI_STORE_ERROR_NOT_FOUND);
+  g_assert_null (card);
+  g_clear_error (&error);
+  assert_last_entry (fx, "fd", "card.view", CI_OUTCOME_FAILED);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1891,6 +1942,7 @@ main (int   argc,
   ADD ("grant-scope", test_grant_scope);
   ADD ("audit-export-scope", test_audit_export_scope);
   ADD ("audit-checkpoints", test_audit_checkpoints);
+  ADD ("card-get", test_card_get);
 #undef ADD
 
   return g_test_run ();

@@ -386,6 +386,7 @@ batch_op_free (gpointer data)
   g_strfreev (op->employee_numbers);
   g_strfreev (op->readers);
   g_clear_object (&op->options.cancellable);
+  g_clear_pointer (&op->options.control, ci_batch_control_unref);
   g_main_context_unref (op->context);
   g_free (op);
 }
@@ -468,6 +469,7 @@ batch_op_new (CiServices           *self,
     .cancellable = cancellable ? g_object_ref (cancellable) : NULL,
     .progress = options->progress ? relay_batch : NULL,
     .progress_data = op,
+    .control = options->control ? ci_batch_control_ref (options->control) : NULL,
   };
   return op;
 }
@@ -498,9 +500,10 @@ batch_in_thread (GTask        *task,
  * @self: a #CiServices with an unlocked key store
  * @actor: (nullable): the signed-in operator (HR or security)
  * @employee_numbers: %NULL-terminated; copied
- * @options: the readers, how long to wait for cards, progress; copied
- * @cancellable: (nullable): stops the batch; it takes the place of @options'
- *   cancellable
+ * @options: the readers, how long to wait for cards, progress, the control
+ *   that pauses the batch (referenced); copied
+ * @cancellable: (nullable): stops the batch, paused or not; it takes the place
+ *   of @options' cancellable
  * @callback: called on the thread-default main context of the caller
  * @user_data: for @callback
  *

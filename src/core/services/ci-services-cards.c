@@ -158,3 +158,44 @@ ci_services_card_list (CiServices  *self,
     }
   return _ci_call_commit (&call, error) ? g_steal_pointer (&cards) : NULL;
 }
+
+/**
+ * ci_services_card_get:
+ * @self: a #CiServices
+ * @actor: the signed-in operator
+ * @serial: the card, as printed on it
+ * @error: return location for an error (%CI_STORE_ERROR_NOT_FOUND for no such card)
+ *
+ * Looks a card up by its serial, as the front desk does when someone hands
+ * in a card or reads its number out. The card names its holder
+ * (ci_card_get_employee_id()); the audit entry names them too.
+ *
+ * Returns: (transfer full): the card record
+ */
+CiCard *
+ci_services_card_get (CiServices  *self,
+                      CiOperator  *actor,
+                      gint64       serial,
+                      GError     **error)
+{
+  g_auto(CiCall) call = { 0 };
+  g_autoptr(CiCard) card = NULL;
+  g_autoptr(CiEmployee) holder = NULL;
+  g_autofree char *serial_text = ci_card_format_serial (serial);
+
+  g_return_val_if_fail (CI_IS_SERVICES (self), NULL);
+
+  if (!_ci_call_start (&call, self, actor, "card.view", CI_ACTION_EMPLOYEE_VIEW, FALSE,
+                       "card", serial_text, error))
+    return NULL;
+  if (!(card = ci_store_card_get (self->store, serial, error)))
+    {
+      _ci_call_fail (&call, error);
+      return NULL;
+    }
+  /* A holder removed since is no reason to hide the card. */
+  holder = ci_store_employee_get (self->store, ci_card_get_employee_id (card), NULL);
+  if (holder != NULL)
+    _ci_call_detail (&call, "employee", ci_employee_get_number (holder));
+  return _ci_call_commit (&call, error) ? g_steal_pointer (&card) : NULL;
+}

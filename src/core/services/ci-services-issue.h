@@ -98,10 +98,30 @@ typedef void (*CiBatchProgressFunc) (const CiBatchResult *result,
                                      gpointer             user_data);
 
 /**
+ * CiBatchControl:
+ *
+ * Pauses and resumes a running batch, from any thread. A paused batch lets
+ * each reader finish the card it is writing (and wait for it to be taken
+ * out), then starts no other card until it is resumed; a card that comes into
+ * a reader meanwhile stays untouched. A wait for a card that runs out while
+ * the batch is paused does not stop the reader. Cancelling the batch still
+ * works while it is paused.
+ */
+typedef struct _CiBatchControl CiBatchControl;
+
+CiBatchControl *ci_batch_control_new       (void);
+CiBatchControl *ci_batch_control_ref       (CiBatchControl *self);
+void            ci_batch_control_unref     (CiBatchControl *self);
+void            ci_batch_control_pause     (CiBatchControl *self);
+void            ci_batch_control_resume    (CiBatchControl *self);
+gboolean        ci_batch_control_is_paused (CiBatchControl *self);
+
+/**
  * CiBatchOptions:
  * @readers: the readers to work with, one worker each
  * @card_timeout_ms: how long a worker waits for the next card (or for the
  *   issued one to be taken out) before it stops
+ * @control: (nullable): pauses and resumes the batch
  */
 typedef struct
 {
@@ -110,6 +130,7 @@ typedef struct
   GCancellable        *cancellable;
   CiBatchProgressFunc  progress;
   gpointer             progress_data;
+  CiBatchControl      *control;
 } CiBatchOptions;
 
 void           ci_batch_result_free        (CiBatchResult        *result);
@@ -120,5 +141,6 @@ GPtrArray     *ci_services_card_issue_batch (CiServices          *self,
                                             GError              **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CiIssueResult, ci_issue_result_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CiBatchControl, ci_batch_control_unref)
 
 G_END_DECLS

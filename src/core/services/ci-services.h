@@ -187,6 +187,31 @@ GPtrArray   *ci_services_grant_list         (CiServices    *self,
                                              const char    *employee_number,
                                              GError       **error);
 
+/**
+ * CiZoneAccess:
+ * @grant: the grant
+ * @employee_number: who holds it
+ * @employee_name: their name, as one would write it
+ * @schedule_name: (nullable): when it applies; %NULL for any time
+ *
+ * One person's access to a zone, as ci_services_zone_grants() lists it.
+ */
+typedef struct
+{
+  CiGrant *grant;
+  char    *employee_number;
+  char    *employee_name;
+  char    *schedule_name;
+} CiZoneAccess;
+
+void         ci_zone_access_free            (CiZoneAccess  *access);
+GPtrArray   *ci_services_zone_grants        (CiServices    *self,
+                                             CiOperator    *actor,
+                                             const char    *zone_code,
+                                             GError       **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CiZoneAccess, ci_zone_access_free)
+
 /* Cards */
 CiCard      *ci_services_card_request       (CiServices    *self,
                                              CiOperator    *actor,
@@ -202,6 +227,10 @@ GPtrArray   *ci_services_card_list          (CiServices    *self,
                                              CiOperator    *actor,
                                              const char    *employee_number,
                                              GError       **error);
+CiCard      *ci_services_card_get           (CiServices    *self,
+                                             CiOperator    *actor,
+                                             gint64         serial,
+                                             GError       **error);
 
 /* Audit */
 gboolean     ci_services_audit_export       (CiServices    *self,
@@ -216,5 +245,32 @@ CiAuditReport *ci_services_audit_verify     (CiServices    *self,
 gboolean     ci_services_audit_checkpoint   (CiServices    *self,
                                              CiOperator    *actor,
                                              GError       **error);
+
+/**
+ * CiAuditListItem:
+ * @entry: the audit entry
+ * @employee: the employee number it concerns, or ""
+ * @card: the card serial it concerns, or ""
+ *
+ * One line of the audit list: an entry, and the employee and card it is about
+ * (from its subject, or from its details when the subject is something else).
+ */
+typedef struct
+{
+  CiAuditEntry *entry;
+  char         *employee;
+  char         *card;
+} CiAuditListItem;
+
+/* The most entries one ci_services_audit_list() call returns. */
+#define CI_AUDIT_LIST_MAX 1000
+
+void         ci_audit_list_item_free        (CiAuditListItem *item);
+GPtrArray   *ci_services_audit_list         (CiServices    *self,
+                                             CiOperator    *actor,
+                                             const CiAuditFilter *filter,
+                                             GError       **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (CiAuditListItem, ci_audit_list_item_free)
 
 G_END_DECLS

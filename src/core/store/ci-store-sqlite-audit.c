@@ -111,6 +111,83 @@ audit_from_row (sqlite3_stmt *s,
   copy_hash (s, 12, e->hash);
 }
 
+/* The statement for @filter holds only the conditions it uses, so SQLite can
+ * pick an index for each shape (operator and sequence, or the sequence alone,
+ * walked backwards for the newest entries); every parameter keeps its number
+ * whatever the shape. Shapes are few, and each is prepared once. */
+static const char *
+audit_select_sql (const CiAuditFilter *f)
+{
+  g_autoptr(GString) sql = g_string_new (
+    "SELECT seq, time_us, desk, operator, action, subject_type, subject_id, outcome, reason,"
+    " details, duration_us, prev_hash, hash FROM audit WHERE seq > ?1");
+
+  if (f && f->before_seq > 0)
+    g_string_append (sql, " AND seq < ?2");
+  if (f && f->operator_login)
+    g_string_append (sql, " AND operator = ?3");
+  if (f && f->action_prefix)
+    g_string_append (sql, " AND substr(action, 1, length(?4)) = ?4");
+  if (f && f->subject_id)
+    g_string_append (sql, " AND subject_id = ?5");
+  if (f && f->text && *f->text)
+    g_string_append (sql, " AND (action LIKE ?6 ESCAPE '\\' OR subject_id LIKE ?6 ESCAPE '\\'"
+                          " OR reason LIKE ?6 ESCAPE '\\' OR details LIKE ?6 ESCAPE '\\')");
+  if (f && f->since_us)
+    g_string_append (sql, " AND time_us >= ?7");
+  if (f && f->until_us)
+    g_string_append (sql, " AND time_us < ?8");
+  if (f && f->outcomes)
+    g_string_append (sql, " AND ((1 << outcome) & ?9) != 0");
+  g_string_append (sql, f && f->newest_first ? " ORDER BY seq DESC LIMIT ?10"
+                                             : " ORDER BY seq LIMIT ?10");
+  /* The statement cache is keyed by the text's address. */
+  return g_intern_string (sql->str);
+}
+
+/* "%text%" for LIKE, with LIKE's own wildcards in @text taken literally. */
+static char *
+like_pattern (const char *text)
+{
+  GString *p = g_string_new ("%");
+
+  for (const char *c = text; *c; c++)
+    {
+      if (*c == '%' || *c == '_' || *c == '\\')
+        g_string_append_c (p, '\\');
+      g_string_append_c (p, *c);
+    }
+  g_string_append_c (p, '%');
+  return g_string_free (p, FALSE);
+}
+
+static void
+audit_bind_filter (sqlite3_stmt        *s,
+                   const CiAuditFilter *f)
+{
+  sqlite3_bind_int64 (s, 1, f ? f->after_seq : 0);
+  sqlite3_bind_int64 (s, 10, f && f->limit ? (gint64) f->limit : -1);
+  if (f == NULL)
+    return;
+  /* Numbers the statement does not use are simply not bound. */
+  if (f->before_seq > 0)
+    sqlite3_bind_int64 (s, 2, f->before_seq);
+  if (f->operator_login)
+    _ci_sqlite_bind_text (s, 3, f->operator_login);
+  if (f->action_prefix)
+    _ci_sqlite_bind_text (s, 4, f->action_prefix);
+  if (f->subject_id)
+    _ci_sqlite_bind_text (s, 5, f->subject_id);
+  if (f->text && *f->text)
+    sqlite3_bind_text (s, 6, like_pattern (f->text), -1, g_free);
+  if (f->since_us)
+    sqlite3_bind_int64 (s, 7, f->since_us);
+  if (f->until_us)
+    sqlite3_bind_int64 (s, 8, f->until_us);
+  if (f->outcomes)
+    sqlite3_bind_int64 (s, 9, f->outcomes);
+}
+
 static gboolean
 sqlite_audit_foreach (CiStore              *store,
                       const CiAuditFilter  *filter,
@@ -120,22 +197,13 @@ sqlite_audit_foreach (CiStore              *store,
 {
   CiStoreSqlite *self = STORE (store);
   LOCK (self);
-  sqlite3_stmt *s = _ci_sqlite_stmt (self,
-    "SELECT seq, time_us, desk, operator, action, subject_type, subject_id, outcome, reason,"
-    " details, duration_us, prev_hash, hash FROM audit"
-    " WHERE seq > ?1 AND (?2 IS NULL OR operator = ?2)"
-    " AND (?3 IS NULL OR substr(action, 1, length(?3)) = ?3)"
-    " AND (?4 IS NULL OR subject_id = ?4) ORDER BY seq LIMIT ?5", error);
+  sqlite3_stmt *s = _ci_sqlite_stmt (self, audit_select_sql (filter), error);
   CiAuditEntry e = { 0 };
   int rc;
 
   if (s == NULL)
     return FALSE;
-  sqlite3_bind_int64 (s, 1, filter ? filter->after_seq : 0);
-  _ci_sqlite_bind_text (s, 2, filter ? filter->operator_login : NULL);
-  _ci_sqlite_bind_text (s, 3, filter ? filter->action_prefix : NULL);
-  _ci_sqlite_bind_text (s, 4, filter ? filter->subject_id : NULL);
-  sqlite3_bind_int64 (s, 5, filter && filter->limit ? (gint64) filter->limit : -1);
+  audit_bind_filter (s, filter);
   while ((rc = sqlite3_step (s)) == SQLITE_ROW)
     {
       audit_from_row (s, &e);

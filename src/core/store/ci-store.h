@@ -57,6 +57,15 @@ typedef gboolean (*CiAuditFunc) (const CiAuditEntry *entry,
  * @subject_id: (nullable): only this subject
  * @after_seq: only entries after this sequence number
  * @limit: at most this many (0: no limit)
+ * @before_seq: only entries before this sequence number (0: no bound)
+ * @text: (nullable): only entries whose action, subject, reason or details
+ *   contain this (ASCII letters in any case)
+ * @since_us: only entries written at or after this time (0: no bound)
+ * @until_us: only entries written before this time (0: no bound)
+ * @outcomes: only these outcomes, a set of `1 << CiOutcome` bits (0: any)
+ * @newest_first: from the newest entry back instead of the oldest on
+ *
+ * Which audit entries to read; a zeroed filter selects all, oldest first.
  */
 typedef struct
 {
@@ -65,6 +74,12 @@ typedef struct
   const char *subject_id;
   gint64      after_seq;
   guint       limit;
+  gint64      before_seq;
+  const char *text;
+  gint64      since_us;
+  gint64      until_us;
+  guint       outcomes;
+  gboolean    newest_first;
 } CiAuditFilter;
 
 /**
