@@ -292,7 +292,10 @@ ci_application_startup (GApplication *app)
     { "win.find", { "<Control>f", NULL } },
     { "win.page::employees", { "<Alt>1", NULL } },
     { "win.page::issue", { "<Alt>2", NULL } },
-    { "win.issue", { "<Control>Return", NULL } },
+    { "win.page::front-desk", { "<Alt>3", NULL } },
+    { "win.page::access", { "<Alt>4", NULL } },
+    { "win.page::batch", { "<Alt>5", NULL } },
+    { "win.page::audit", { "<Alt>6", NULL } },
   };
 
   G_APPLICATION_CLASS (ci_application_parent_class)->startup (app);

@@ -126,6 +126,16 @@ row_fill (CiEmployeeRow *self,
   g_object_thaw_notify (G_OBJECT (self));
 }
 
+/* The row now stands for another employee, not read yet. */
+static void
+row_reset (CiEmployeeRow *self,
+           gint64         id)
+{
+  self->id = id;
+  if (self->employee != NULL)
+    row_fill (self, NULL);
+}
+
 gint64
 ci_employee_row_get_id (CiEmployeeRow *self)
 {
@@ -351,6 +361,44 @@ new_page (CiEmployeeModel *self,
 
 /* ─── queries ───────────────────────────────────────────────────────────── */
 
+/* A new result keeps the row objects of the pages read so far: each now
+ * stands for the match at its position, and fills in when its page is read.
+ * The list views keep their row widgets, which only show other text. In
+ * GTK 4.8, a change that removes and adds rows at once makes the views ask
+ * for every added row, and a change that removes them all makes every row
+ * widget anew; both cost far more than a keystroke may. */
+static void
+reuse_rows (CiEmployeeModel *self)
+{
+  g_autoptr(GHashTable) old = g_steal_pointer (&self->pages);
+  GHashTableIter iter;
+  gpointer key, value;
+
+  self->pages = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_ptr_array_unref);
+  g_hash_table_iter_init (&iter, old);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      guint page = GPOINTER_TO_UINT (key);
+      guint first = page * PAGE_SIZE;
+      GPtrArray *rows = value;
+      guint n;
+
+      if (first >= self->ids->len)
+        continue;
+      n = MIN (PAGE_SIZE, self->ids->len - first);
+      if (rows->len > n)
+        g_ptr_array_set_size (rows, n);
+      while (rows->len < n)
+        g_ptr_array_add (rows, g_object_new (CI_TYPE_EMPLOYEE_ROW, NULL));
+      for (guint i = 0; i < n; i++)
+        row_reset (rows->pdata[i], g_array_index (self->ids, gint64, first + i));
+      g_hash_table_iter_steal (&iter);
+      g_hash_table_insert (self->pages, key, rows);
+      if (page != 0)
+        request_page (self, page);
+    }
+}
+
 static gpointer
 query_thread (gpointer       data,
               GCancellable  *cancellable,
@@ -396,14 +444,21 @@ query_done (GObject      *source,
   removed = self->ids->len;
   g_array_unref (self->ids);
   self->ids = g_steal_pointer (&a->ids);
-  g_hash_table_remove_all (self->pages);
+  reuse_rows (self);
   if (a->employees != NULL && self->ids->len > 0)
     {
-      new_page (self, 0);
+      if (!g_hash_table_contains (self->pages, GUINT_TO_POINTER (0)))
+        new_page (self, 0);
       fill_page (self, 0, a->employees);
     }
   answer_free (a);
-  g_list_model_items_changed (G_LIST_MODEL (self), 0, removed, self->ids->len);
+  /* Only the tail changes: the rows before it are the same objects, now
+   * showing other employees. */
+  if (removed > self->ids->len)
+    g_list_model_items_changed (G_LIST_MODEL (self), self->ids->len,
+                                removed - self->ids->len, 0);
+  else if (self->ids->len > removed)
+    g_list_model_items_changed (G_LIST_MODEL (self), removed, 0, self->ids->len - removed);
   if (removed != self->ids->len)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 }

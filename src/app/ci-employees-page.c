@@ -13,6 +13,7 @@
 #include "ci-application.h"
 #include "ci-employees-page.h"
 #include "ci-job.h"
+#include "ci-ui.h"
 
 /* Find an employee among many thousands: the list filters on every keystroke
  * (the model reads only the ids of the matches and the rows on screen), and
@@ -34,6 +35,11 @@ struct _CiEmployeesPage
   AdwActionRow    *validity_row;
   GtkListBox      *cards_list;
   GtkButton       *issue_button;
+  GtkColumnViewColumn *column_number;
+  GtkColumnViewColumn *column_name;
+  GtkColumnViewColumn *column_department;
+  GtkColumnViewColumn *column_valid_until;
+  GtkColumnViewColumn *column_status;
 
   CiEmployeeModel *model;
   GCancellable    *detail_cancellable;
@@ -56,6 +62,9 @@ refilter (CiEmployeesPage *self)
   };
   guint selected = gtk_drop_down_get_selected (self->order_dropdown);
 
+  /* The model keeps its row objects for the new matches: a selection would
+   * silently move to whoever is now at that place. */
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   ci_employee_model_set_query (self->model, gtk_editable_get_text (GTK_EDITABLE (self->search_entry)),
                                orders[MIN (selected, G_N_ELEMENTS (orders) - 1)]);
 }
@@ -158,7 +167,6 @@ show_detail (CiEmployeesPage *self,
   g_autofree char *department = NULL;
   GBytes *photo = ci_employee_get_photo (e);
   g_autoptr(GdkTexture) texture = NULL;
-  GtkWidget *child;
 
   gtk_label_set_text (self->name_label, name);
   adw_action_row_set_subtitle (self->number_row, ci_employee_get_number (e));
@@ -177,8 +185,7 @@ show_detail (CiEmployeesPage *self,
   gtk_picture_set_paintable (self->photo, GDK_PAINTABLE (texture));
   gtk_widget_set_visible (GTK_WIDGET (self->photo), texture != NULL);
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->cards_list))) != NULL)
-    gtk_list_box_remove (self->cards_list, child);
+  ci_ui_list_box_clear (self->cards_list);
   for (guint i = 0; i < d->cards->len; i++)
     gtk_list_box_append (self->cards_list, card_row_new (d->cards->pdata[i]));
   if (d->cards->len == 0)
@@ -255,6 +262,58 @@ search_activated (CiEmployeesPage *self)
     gtk_single_selection_set_selected (self->selection, 0);
 }
 
+/* ─── list cells ────────────────────────────────────────────────────────── */
+
+/* Cells are inscriptions made in code: a builder factory parses its template
+ * for every cell, and a label measures its text, while an inscription's size
+ * does not depend on it. A keystroke changes the text of every row the view
+ * keeps (about 200), so this is most of the time a filter takes. */
+static void
+cell_setup (GtkSignalListItemFactory *factory,
+            GtkListItem              *item)
+{
+  GtkWidget *cell = gtk_inscription_new (NULL);
+
+  gtk_inscription_set_xalign (GTK_INSCRIPTION (cell), 0);
+  gtk_inscription_set_text_overflow (GTK_INSCRIPTION (cell), GTK_INSCRIPTION_OVERFLOW_ELLIPSIZE_END);
+  gtk_list_item_set_child (item, cell);
+}
+
+static void
+cell_bind (GtkSignalListItemFactory *factory,
+           GtkListItem              *item,
+           const char               *property)
+{
+  GBinding *binding = g_object_bind_property (gtk_list_item_get_item (item), property,
+                                              gtk_list_item_get_child (item), "text",
+                                              G_BINDING_SYNC_CREATE);
+
+  g_object_set_data (G_OBJECT (item), "ci-binding", binding);
+}
+
+static void
+cell_unbind (GtkSignalListItemFactory *factory,
+             GtkListItem              *item)
+{
+  GBinding *binding = g_object_steal_data (G_OBJECT (item), "ci-binding");
+
+  if (binding != NULL)
+    g_binding_unbind (binding);
+}
+
+static void
+set_column_factory (GtkColumnViewColumn *col,
+                    const char          *property)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+
+  g_signal_connect (factory, "setup", G_CALLBACK (cell_setup), NULL);
+  /* The property name is static: it outlives the factory. */
+  g_signal_connect (factory, "bind", G_CALLBACK (cell_bind), (gpointer) property);
+  g_signal_connect (factory, "unbind", G_CALLBACK (cell_unbind), NULL);
+  gtk_column_view_column_set_factory (col, factory);
+}
+
 /* ─── GObject ───────────────────────────────────────────────────────────── */
 
 static void
@@ -292,6 +351,11 @@ ci_employees_page_class_init (CiEmployeesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CiEmployeesPage, validity_row);
   gtk_widget_class_bind_template_child (widget_class, CiEmployeesPage, cards_list);
   gtk_widget_class_bind_template_child (widget_class, CiEmployeesPage, issue_button);
+  gtk_widget_class_bind_template_child (widget_class, CiEmployeesPage, column_number);
+  gtk_widget_class_bind_template_child (widget_class, CiEmployeesPage, column_name);
+  gtk_widget_class_bind_template_child (widget_class, CiEmployeesPage, column_department);
+  gtk_widget_class_bind_template_child (widget_class, CiEmployeesPage, column_valid_until);
+  gtk_widget_class_bind_template_child (widget_class, CiEmployeesPage, column_status);
   gtk_widget_class_bind_template_callback (widget_class, refilter);
   gtk_widget_class_bind_template_callback (widget_class, selection_changed);
   gtk_widget_class_bind_template_callback (widget_class, row_activated);
@@ -302,6 +366,11 @@ static void
 ci_employees_page_init (CiEmployeesPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  set_column_factory (self->column_number, "number");
+  set_column_factory (self->column_name, "name");
+  set_column_factory (self->column_department, "department");
+  set_column_factory (self->column_valid_until, "valid-until");
+  set_column_factory (self->column_status, "status");
   self->model = ci_employee_model_new ();
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->model));
   g_signal_connect_object (self->model, "items-changed", G_CALLBACK (update_count), self,

@@ -12,10 +12,14 @@
 #include <string.h>
 
 #include "ci-application.h"
+#include "ci-face-output.h"
 #include "ci-face-preview.h"
 #include "ci-issue-page.h"
+#include "ci-issue-steps.h"
 #include "ci-job.h"
 #include "ci-pin-dialog.h"
+#include "ci-reader-chooser.h"
+#include "ci-ui.h"
 #include "face/ci-face-templates.h"
 #include "services/ci-services-async.h"
 
@@ -30,18 +34,14 @@ struct _CiIssuePage
 
   AdwEntryRow   *employee_row;
   AdwActionRow  *holder_row;
-  AdwComboRow   *reader_row;
-  GtkStringList *reader_list;
-  AdwActionRow  *card_row;
-  GtkImage      *card_icon;
+  CiReaderChooser *reader_chooser;
   AdwComboRow   *template_row;
   GtkStringList *template_list;
   GtkPicture    *front_picture;
   GtkPicture    *back_picture;
   GtkLabel      *face_problems;
   GtkLabel      *result_label;
-  GtkImage      *step_icons[CI_ISSUE_N_STEPS];
-  GtkLabel      *step_times[CI_ISSUE_N_STEPS];
+  CiIssueSteps  *steps;
 
   CiFacePreview *preview;
   GCancellable  *cancellable;
@@ -78,63 +78,11 @@ selected_string (AdwComboRow *row)
 static void
 update_actions (CiIssuePage *self)
 {
-  g_autofree char *reader = selected_string (self->reader_row);
+  g_autofree char *reader = ci_reader_chooser_dup_reader (self->reader_chooser);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "issue.start",
                                  !self->busy && reader != NULL && employee_number (self)[0]);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "issue.cancel", self->busy);
-}
-
-/* ─── readers ───────────────────────────────────────────────────────────── */
-
-static void
-update_card (CiIssuePage *self)
-{
-  CiReaderMonitor *monitor = ci_application_get_reader_monitor (get_app ());
-  g_autofree char *reader = selected_string (self->reader_row);
-  gboolean present = reader != NULL && ci_reader_monitor_has_card (monitor, reader);
-  const char *text;
-
-  if (reader == NULL)
-    text = _("No card reader found — connect one, or start the virtual card");
-  else if (present)
-    text = _("Card present");
-  else
-    text = _("No card — insert a blank card");
-  adw_action_row_set_subtitle (self->card_row, text);
-  gtk_image_set_from_icon_name (self->card_icon, present ? "emblem-ok-symbolic"
-                                                         : "media-removable-symbolic");
-  update_actions (self);
-}
-
-static void
-refresh_readers (CiIssuePage *self)
-{
-  CiApplication *app = get_app ();
-  g_auto(GStrv) readers = ci_reader_monitor_dup_readers (ci_application_get_reader_monitor (app));
-  g_autofree char *current = selected_string (self->reader_row);
-  g_autofree char *preferred = g_settings_get_string (ci_application_get_settings (app),
-                                                      "default-reader");
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->reader_list));
-  guint select = 0;
-
-  gtk_string_list_splice (self->reader_list, 0, n, (const char * const *) readers);
-  for (guint i = 0; readers[i]; i++)
-    {
-      if (g_strcmp0 (readers[i], preferred) == 0 && current == NULL)
-        select = i;
-      if (g_strcmp0 (readers[i], current) == 0)
-        select = i;
-    }
-  if (readers[0] != NULL)
-    adw_combo_row_set_selected (self->reader_row, select);
-  update_card (self);
-}
-
-static void
-reader_changed (CiIssuePage *self)
-{
-  update_card (self);
 }
 
 /* ─── face preview ──────────────────────────────────────────────────────── */
@@ -216,22 +164,9 @@ load_templates (CiIssuePage *self)
 /* ─── steps ─────────────────────────────────────────────────────────────── */
 
 static void
-set_step (CiIssuePage *self,
-          guint        step,
-          const char  *icon,
-          const char  *time)
-{
-  if (step >= CI_ISSUE_N_STEPS)
-    return;
-  gtk_image_set_from_icon_name (self->step_icons[step], icon);
-  gtk_label_set_text (self->step_times[step], time ? time : "");
-}
-
-static void
 reset_steps (CiIssuePage *self)
 {
-  for (guint i = 0; i < CI_ISSUE_N_STEPS; i++)
-    set_step (self, i, "radio-symbolic", NULL);
+  ci_issue_steps_reset (self->steps);
   gtk_widget_set_visible (GTK_WIDGET (self->result_label), FALSE);
 }
 
@@ -240,12 +175,7 @@ show_result (CiIssuePage *self,
              const char  *text,
              gboolean     ok)
 {
-  gtk_label_set_text (self->result_label, text);
-  gtk_widget_remove_css_class (GTK_WIDGET (self->result_label), ok ? "error" : "success");
-  gtk_widget_add_css_class (GTK_WIDGET (self->result_label), ok ? "success" : "error");
-  gtk_widget_set_visible (GTK_WIDGET (self->result_label), TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->result_label),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+  ci_ui_show_outcome (self->result_label, text, ok);
 }
 
 /* Runs in the main context: the async service relays progress here. */
@@ -257,17 +187,7 @@ step_progress (const char   *reader,
                const GError *error,
                gpointer      user_data)
 {
-  CiIssuePage *self = user_data;
-  g_autofree char *time = NULL;
-
-  if (skipped)
-    time = g_strdup (_("done before"));
-  else
-    /* Translators: how long a step took, in milliseconds */
-    time = g_strdup_printf (_("%.0f ms"), duration_us / 1000.0);
-  set_step (self, step, error ? "dialog-error-symbolic" : "emblem-ok-symbolic", time);
-  if (error == NULL)
-    set_step (self, step + 1, "content-loading-symbolic", NULL);
+  ci_issue_steps_report (CI_ISSUE_PAGE (user_data)->steps, step, skipped, duration_us, error);
 }
 
 /* ─── issuing ───────────────────────────────────────────────────────────── */
@@ -300,7 +220,7 @@ set_busy (CiIssuePage *self,
 {
   self->busy = busy;
   gtk_widget_set_sensitive (GTK_WIDGET (self->employee_row), !busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->reader_row), !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->reader_chooser), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->template_row), !busy);
   update_actions (self);
 }
@@ -356,7 +276,7 @@ run_issue (Issue *issue)
   };
 
   reset_steps (self);
-  set_step (self, CI_ISSUE_STEP_CHECK, "content-loading-symbolic", NULL);
+  ci_issue_steps_start (self->steps);
   self->cancellable = g_cancellable_new ();
   self->serial = 0;
   set_busy (self, TRUE);
@@ -414,7 +334,7 @@ start_action (GtkWidget  *widget,
     return;
   issue = g_new0 (Issue, 1);
   issue->self = g_object_ref (self);
-  issue->reader = selected_string (self->reader_row);
+  issue->reader = ci_reader_chooser_dup_reader (self->reader_chooser);
   issue->number = g_strdup (employee_number (self));
   if (issue->reader == NULL)
     {
@@ -444,6 +364,125 @@ cancel_action (GtkWidget  *widget,
     g_cancellable_cancel (self->cancellable);
 }
 
+/* ─── the face, exported and printed ────────────────────────────────────── */
+
+static void
+export_done (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(CiIssuePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!ci_face_output_export_finish (result, &error))
+    show_result (self, error->message, FALSE);
+  else
+    show_result (self, _("The card face is saved."), TRUE);
+}
+
+/**
+ * ci_issue_page_export_face:
+ * @self: a #CiIssuePage
+ * @file: where to save; PDF, PNG or SVG by the name's ending
+ *
+ * Saves the face shown now (what Export… does after its file dialog).
+ */
+void
+ci_issue_page_export_face (CiIssuePage *self,
+                           GFile       *file)
+{
+  CiApplication *app = get_app ();
+  g_autofree char *tmpl = selected_string (self->template_row);
+
+  g_return_if_fail (CI_IS_ISSUE_PAGE (self));
+
+  if (tmpl == NULL || employee_number (self)[0] == '\0'
+      || ci_application_get_operator (app) == NULL)
+    return;
+  ci_face_output_export_async (ci_application_get_services (app),
+                               ci_application_get_operator (app), employee_number (self),
+                               self->serial, tmpl, file, NULL, export_done, g_object_ref (self));
+}
+
+static void
+export_chosen (GtkNativeDialog *chooser,
+               int              response,
+               CiIssuePage     *self)
+{
+  g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+  if (response == GTK_RESPONSE_ACCEPT && file != NULL)
+    ci_issue_page_export_face (self, file);
+  g_object_unref (chooser);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  CiIssuePage *self = CI_ISSUE_PAGE (widget);
+  GtkFileChooserNative *chooser;
+  g_autofree char *name = g_strdup_printf ("%s-face.pdf", employee_number (self));
+  const struct { const char *name; const char *pattern; } kinds[] = {
+    { N_("PDF, both sides"), "*.pdf" },
+    { N_("PNG, front, 600 dpi"), "*.png" },
+    { N_("SVG, front"), "*.svg" },
+  };
+
+  if (employee_number (self)[0] == '\0')
+    return;
+  chooser = gtk_file_chooser_native_new (_("Export Card Face"),
+                                         GTK_WINDOW (gtk_widget_get_root (widget)),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+      gtk_file_filter_set_name (filter, _(kinds[i].name));
+      gtk_file_filter_add_pattern (filter, kinds[i].pattern);
+      gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+    }
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_signal_connect (chooser, "response", G_CALLBACK (export_chosen), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/**
+ * ci_issue_page_print_face:
+ * @self: a #CiIssuePage
+ * @export_pdf: (nullable): print into this PDF without the dialog
+ *
+ * Prints the face shown now through the GTK print dialog.
+ */
+void
+ci_issue_page_print_face (CiIssuePage *self,
+                          const char  *export_pdf)
+{
+  CiApplication *app = get_app ();
+  g_autofree char *tmpl = selected_string (self->template_row);
+  g_autoptr(GError) error = NULL;
+
+  g_return_if_fail (CI_IS_ISSUE_PAGE (self));
+
+  if (tmpl == NULL || employee_number (self)[0] == '\0'
+      || ci_application_get_operator (app) == NULL)
+    return;
+  if (!ci_face_output_print (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                             ci_application_get_services (app),
+                             ci_application_get_operator (app), employee_number (self),
+                             self->serial, tmpl, export_pdf, &error))
+    show_result (self, error->message, FALSE);
+}
+
+static void
+print_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  ci_issue_page_print_face (CI_ISSUE_PAGE (widget), NULL);
+}
+
 /* ─── GObject ───────────────────────────────────────────────────────────── */
 
 static void
@@ -452,7 +491,6 @@ ci_issue_page_map (GtkWidget *widget)
   CiIssuePage *self = CI_ISSUE_PAGE (widget);
 
   GTK_WIDGET_CLASS (ci_issue_page_parent_class)->map (widget);
-  refresh_readers (self);
   if (g_list_model_get_n_items (G_LIST_MODEL (self->template_list)) == 0)
     load_templates (self);
   schedule_preview (self);
@@ -477,42 +515,30 @@ ci_issue_page_class_init (CiIssuePageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
-  static const char *steps[] = { "check", "initialise", "personalise", "lock", "verify" };
-
-  G_STATIC_ASSERT (G_N_ELEMENTS (steps) == CI_ISSUE_N_STEPS);
-
   object_class->dispose = ci_issue_page_dispose;
   widget_class->map = ci_issue_page_map;
 
+  g_type_ensure (CI_TYPE_ISSUE_STEPS);
+  g_type_ensure (CI_TYPE_READER_CHOOSER);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/example/CardIssue/ui/ci-issue-page.ui");
   gtk_widget_class_bind_template_child (widget_class, CiIssuePage, employee_row);
   gtk_widget_class_bind_template_child (widget_class, CiIssuePage, holder_row);
-  gtk_widget_class_bind_template_child (widget_class, CiIssuePage, reader_row);
-  gtk_widget_class_bind_template_child (widget_class, CiIssuePage, reader_list);
-  gtk_widget_class_bind_template_child (widget_class, CiIssuePage, card_row);
-  gtk_widget_class_bind_template_child (widget_class, CiIssuePage, card_icon);
+  gtk_widget_class_bind_template_child (widget_class, CiIssuePage, reader_chooser);
   gtk_widget_class_bind_template_child (widget_class, CiIssuePage, template_row);
   gtk_widget_class_bind_template_child (widget_class, CiIssuePage, template_list);
   gtk_widget_class_bind_template_child (widget_class, CiIssuePage, front_picture);
   gtk_widget_class_bind_template_child (widget_class, CiIssuePage, back_picture);
   gtk_widget_class_bind_template_child (widget_class, CiIssuePage, face_problems);
   gtk_widget_class_bind_template_child (widget_class, CiIssuePage, result_label);
-  for (guint i = 0; i < CI_ISSUE_N_STEPS; i++)
-    {
-      g_autofree char *icon = g_strconcat ("icon_", steps[i], NULL);
-      g_autofree char *time = g_strconcat ("time_", steps[i], NULL);
-
-      gtk_widget_class_bind_template_child_full (widget_class, icon, FALSE,
-        G_STRUCT_OFFSET (CiIssuePage, step_icons) + i * sizeof (GtkImage *));
-      gtk_widget_class_bind_template_child_full (widget_class, time, FALSE,
-        G_STRUCT_OFFSET (CiIssuePage, step_times) + i * sizeof (GtkLabel *));
-    }
+  gtk_widget_class_bind_template_child (widget_class, CiIssuePage, steps);
   gtk_widget_class_bind_template_callback (widget_class, employee_changed);
-  gtk_widget_class_bind_template_callback (widget_class, reader_changed);
+  gtk_widget_class_bind_template_callback (widget_class, update_actions);
   gtk_widget_class_bind_template_callback (widget_class, template_changed);
   gtk_widget_class_install_action (widget_class, "issue.start", NULL, start_action);
   gtk_widget_class_install_action (widget_class, "issue.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "issue.export", NULL, export_action);
+  gtk_widget_class_install_action (widget_class, "issue.print", NULL, print_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
                                        "issue.start", NULL);
 }
@@ -520,24 +546,10 @@ ci_issue_page_class_init (CiIssuePageClass *klass)
 static void
 ci_issue_page_init (CiIssuePage *self)
 {
-  CiReaderMonitor *monitor;
-
   gtk_widget_init_template (GTK_WIDGET (self));
   self->preview = ci_face_preview_new ();
   g_signal_connect_object (self->preview, "ready", G_CALLBACK (preview_ready), self,
                            G_CONNECT_SWAPPED);
-  monitor = ci_application_get_reader_monitor (get_app ());
-  if (monitor != NULL)
-    {
-      g_signal_connect_object (monitor, "reader-added", G_CALLBACK (refresh_readers), self,
-                               G_CONNECT_SWAPPED);
-      g_signal_connect_object (monitor, "reader-removed", G_CALLBACK (refresh_readers), self,
-                               G_CONNECT_SWAPPED);
-      g_signal_connect_object (monitor, "card-inserted", G_CALLBACK (update_card), self,
-                               G_CONNECT_SWAPPED);
-      g_signal_connect_object (monitor, "card-removed", G_CALLBACK (update_card), self,
-                               G_CONNECT_SWAPPED);
-    }
   reset_steps (self);
   update_actions (self);
 }

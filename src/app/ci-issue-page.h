@@ -19,5 +19,9 @@ void        ci_issue_page_set_employee (CiIssuePage *self,
 void        ci_issue_page_reset        (CiIssuePage *self);
 gboolean    ci_issue_page_get_busy     (CiIssuePage *self);
 gint64      ci_issue_page_get_serial   (CiIssuePage *self);
+void        ci_issue_page_export_face  (CiIssuePage *self,
+                                        GFile       *file);
+void        ci_issue_page_print_face   (CiIssuePage *self,
+                                        const char  *export_pdf);
 
 G_END_DECLS

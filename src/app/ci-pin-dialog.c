@@ -69,6 +69,9 @@ responded (AdwMessageDialog *dialog,
   g_autoptr(GTask) task = user_data;
   Form *form = g_task_get_task_data (task);
 
+  /* One answer only: closing the dialog afterwards may respond again. */
+  g_signal_handlers_disconnect_by_func (dialog, responded, user_data);
+
   if (g_strcmp0 (response, "issue") != 0)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("No PIN was chosen"));

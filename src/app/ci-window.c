@@ -10,7 +10,11 @@
 
 #include <glib/gi18n.h>
 
+#include "ci-access-page.h"
+#include "ci-audit-page.h"
+#include "ci-batch-page.h"
 #include "ci-employees-page.h"
+#include "ci-front-desk-page.h"
 #include "ci-issue-page.h"
 #include "ci-preferences-window.h"
 #include "ci-setup-page.h"
@@ -34,6 +38,10 @@ struct _CiWindow
   GtkLabel             *operator_label;
   CiEmployeesPage      *employees_page;
   CiIssuePage          *issue_page;
+  CiFrontDeskPage      *front_desk_page;
+  CiAccessPage         *access_page;
+  CiBatchPage          *batch_page;
+  CiAuditPage          *audit_page;
 };
 
 G_DEFINE_FINAL_TYPE (CiWindow, ci_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -51,6 +59,10 @@ show_role_pages (CiWindow *self)
   struct { GtkWidget *page; CiAction action; } pages[] = {
     { GTK_WIDGET (self->employees_page), CI_ACTION_EMPLOYEE_VIEW },
     { GTK_WIDGET (self->issue_page), CI_ACTION_CARD_ISSUE },
+    { GTK_WIDGET (self->front_desk_page), CI_ACTION_CARD_BLOCK },
+    { GTK_WIDGET (self->access_page), CI_ACTION_ZONE_VIEW },
+    { GTK_WIDGET (self->batch_page), CI_ACTION_CARD_ISSUE },
+    { GTK_WIDGET (self->audit_page), CI_ACTION_AUDIT_READ },
   };
   const char *first = NULL;
 
@@ -259,6 +271,10 @@ ci_window_class_init (CiWindowClass *klass)
   g_type_ensure (CI_TYPE_SIGN_IN_PAGE);
   g_type_ensure (CI_TYPE_EMPLOYEES_PAGE);
   g_type_ensure (CI_TYPE_ISSUE_PAGE);
+  g_type_ensure (CI_TYPE_FRONT_DESK_PAGE);
+  g_type_ensure (CI_TYPE_ACCESS_PAGE);
+  g_type_ensure (CI_TYPE_BATCH_PAGE);
+  g_type_ensure (CI_TYPE_AUDIT_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/com/example/CardIssue/ui/ci-window.ui");
@@ -271,6 +287,10 @@ ci_window_class_init (CiWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CiWindow, operator_label);
   gtk_widget_class_bind_template_child (widget_class, CiWindow, employees_page);
   gtk_widget_class_bind_template_child (widget_class, CiWindow, issue_page);
+  gtk_widget_class_bind_template_child (widget_class, CiWindow, front_desk_page);
+  gtk_widget_class_bind_template_child (widget_class, CiWindow, access_page);
+  gtk_widget_class_bind_template_child (widget_class, CiWindow, batch_page);
+  gtk_widget_class_bind_template_child (widget_class, CiWindow, audit_page);
 
   gtk_widget_class_install_action (widget_class, "win.page", "s", page_action);
   gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
