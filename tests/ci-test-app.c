@@ -92,6 +92,17 @@ ci_test_set_text (gpointer    editable,
   gtk_editable_set_text (GTK_EDITABLE (editable), text);
 }
 
+static gboolean
+transition_running (GtkWidget *widget)
+{
+  if (GTK_IS_STACK (widget) && gtk_stack_get_transition_running (GTK_STACK (widget)))
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    if (transition_running (c))
+      return TRUE;
+  return FALSE;
+}
+
 /* A PNG of what @widget shows now, as the user sees it. */
 void
 ci_test_screenshot (GtkWidget  *widget,
@@ -110,6 +121,7 @@ ci_test_screenshot (GtkWidget  *widget,
 
   /* A new frame first: right after a dialog goes, the window may have
    * nothing drawn yet to take. */
+  CI_TEST_WAIT_FOR (!transition_running (widget));
   ci_test_run_for (300);
   gtk_widget_queue_draw (widget);
   CI_TEST_WAIT_FOR (gdk_frame_clock_get_frame_counter (clock) > frame);
@@ -269,6 +281,7 @@ ci_test_app_run (int                argc,
   int status;
 
   g_log_set_writer_func (log_writer, NULL, NULL);
+  ci_application_init_i18n ();
   ci_test_workdir = g_dir_make_tmp ("cardissue-app-XXXXXX", &error);
   g_assert_no_error (error);
   db = g_build_filename (ci_test_workdir, "cardissue.db", NULL);

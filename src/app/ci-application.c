@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <glib/gi18n.h>
+#include <locale.h>
 #include <string.h>
 
 #include "ci-application.h"
@@ -416,6 +417,24 @@ ci_application_init (CiApplication *self)
   };
 
   g_application_add_main_option_entries (G_APPLICATION (self), options);
+}
+
+/**
+ * ci_application_init_i18n:
+ *
+ * Sets the locale and binds the message catalogue: the installed one, or
+ * the directory in CARDISSUE_LOCALEDIR (a build tree's po/, for running and
+ * testing the application uninstalled).
+ */
+void
+ci_application_init_i18n (void)
+{
+  const char *dir = g_getenv ("CARDISSUE_LOCALEDIR");
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, dir && dir[0] ? dir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 }
 
 CiApplication *

@@ -34,6 +34,7 @@ typedef enum
 
 G_DECLARE_FINAL_TYPE (CiApplication, ci_application, CI, APPLICATION, AdwApplication)
 
+void             ci_application_init_i18n        (void);
 CiApplication   *ci_application_new              (void);
 CiPhase          ci_application_get_phase        (CiApplication  *self);
 const GError    *ci_application_get_open_error   (CiApplication  *self);

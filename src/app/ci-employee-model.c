@@ -12,6 +12,7 @@
 
 #include "ci-employee-model.h"
 #include "ci-job.h"
+#include "ci-ui.h"
 
 /* A list of 100,000 employees that never loads them all: a query returns the
  * ids of every match, in order, and rows are read a page at a time when the
@@ -82,8 +83,7 @@ ci_employee_row_get_property (GObject    *object,
       g_value_set_string (value, e ? ci_employee_get_valid_until (e) : NULL);
       break;
     case ROW_PROP_STATUS:
-      g_value_set_string (value, e ? ci_employee_status_to_string (ci_employee_get_status (e))
-                                   : NULL);
+      g_value_set_string (value, e ? ci_ui_employee_status_name (ci_employee_get_status (e)) : NULL);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);

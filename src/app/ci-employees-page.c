@@ -148,10 +148,10 @@ card_row_new (CiCard *card)
   if (ci_card_get_valid_until (card) != NULL)
     /* Translators: a card's state ("active", "lost", …) and the date it expires */
     subtitle = g_strdup_printf (_("%s, valid until %s"),
-                                ci_card_state_to_string (ci_card_get_state (card)),
+                                ci_ui_card_state_name (ci_card_get_state (card)),
                                 ci_card_get_valid_until (card));
   else
-    subtitle = g_strdup (ci_card_state_to_string (ci_card_get_state (card)));
+    subtitle = g_strdup (ci_ui_card_state_name (ci_card_get_state (card)));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
   return row;

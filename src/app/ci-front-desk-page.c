@@ -94,38 +94,6 @@ find_report (const char *id)
   return NULL;
 }
 
-static const char *
-state_label (CiCardState state)
-{
-  switch (state)
-    {
-    case CI_CARD_REQUESTED:
-      return _("Requested, not written yet");
-    case CI_CARD_INITIALISED:
-    case CI_CARD_PERSONALISED:
-      return _("Unfinished");
-    case CI_CARD_ACTIVE:
-      return _("Active");
-    case CI_CARD_SUSPENDED:
-      return _("Suspended");
-    case CI_CARD_LOST:
-      return _("Lost");
-    case CI_CARD_STOLEN:
-      return _("Stolen");
-    case CI_CARD_DAMAGED:
-      return _("Damaged");
-    case CI_CARD_REVOKED:
-      return _("Revoked");
-    case CI_CARD_EXPIRED:
-      return _("Expired");
-    case CI_CARD_DESTROYED:
-      return _("Destroyed");
-    case CI_CARD_N_STATES:
-    default:
-      return ci_card_state_to_string (state);
-    }
-}
-
 void
 _ci_front_desk_page_show_message (CiFrontDeskPage *self,
                                   const char      *text,
@@ -335,13 +303,13 @@ card_subtitle (CiCard    *card,
       g_autofree char *serial = ci_card_format_serial (by);
 
       /* Translators: a card's state ("Lost", …), then the serial of its replacement */
-      return g_strdup_printf (_("%s, replaced by card %s"), state_label (ci_card_get_state (card)),
+      return g_strdup_printf (_("%s, replaced by card %s"), ci_ui_card_state_name (ci_card_get_state (card)),
                               serial);
     }
   if (ci_card_get_state (card) == CI_CARD_ACTIVE && until != NULL && until[0] != '\0')
     /* Translators: a card's state ("Active") and the date it expires */
-    return g_strdup_printf (_("%s, valid until %s"), state_label (CI_CARD_ACTIVE), until);
-  return g_strdup (state_label (ci_card_get_state (card)));
+    return g_strdup_printf (_("%s, valid until %s"), ci_ui_card_state_name (CI_CARD_ACTIVE), until);
+  return g_strdup (ci_ui_card_state_name (ci_card_get_state (card)));
 }
 
 static GtkWidget *

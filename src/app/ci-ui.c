@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "ci-ui.h"
 
 /* Small presentation helpers the pages share. */
@@ -43,4 +45,65 @@ ci_ui_list_box_clear (GtkListBox *list)
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (list))) != NULL)
     gtk_list_box_remove (list, child);
+}
+
+/**
+ * ci_ui_card_state_name:
+ * @state: a card's life-cycle state
+ *
+ * Returns: the state in the desk's words, translated
+ */
+const char *
+ci_ui_card_state_name (CiCardState state)
+{
+  switch (state)
+    {
+    case CI_CARD_REQUESTED:
+      return _("Requested, not written yet");
+    case CI_CARD_INITIALISED:
+    case CI_CARD_PERSONALISED:
+      return _("Unfinished");
+    case CI_CARD_ACTIVE:
+      return _("Active");
+    case CI_CARD_SUSPENDED:
+      return _("Suspended");
+    case CI_CARD_LOST:
+      return _("Lost");
+    case CI_CARD_STOLEN:
+      return _("Stolen");
+    case CI_CARD_DAMAGED:
+      return _("Damaged");
+    case CI_CARD_REVOKED:
+      return _("Revoked");
+    case CI_CARD_EXPIRED:
+      return _("Expired");
+    case CI_CARD_DESTROYED:
+      return _("Destroyed");
+    case CI_CARD_N_STATES:
+    default:
+      return ci_card_state_to_string (state);
+    }
+}
+
+/**
+ * ci_ui_employee_status_name:
+ * @status: an employee's status
+ *
+ * Returns: the status in the desk's words, translated
+ */
+const char *
+ci_ui_employee_status_name (CiEmployeeStatus status)
+{
+  switch (status)
+    {
+    case CI_EMPLOYEE_ACTIVE:
+      return C_("employee status", "Active");
+    case CI_EMPLOYEE_SUSPENDED:
+      return C_("employee status", "Suspended");
+    case CI_EMPLOYEE_LEFT:
+      /* Translators: an employee who has left the organisation */
+      return C_("employee status", "Left");
+    default:
+      return ci_employee_status_to_string (status);
+    }
 }

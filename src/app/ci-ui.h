@@ -8,11 +8,16 @@
 
 #include <gtk/gtk.h>
 
+#include "model/ci-card.h"
+#include "model/ci-employee.h"
+
 G_BEGIN_DECLS
 
-void ci_ui_show_outcome  (GtkLabel   *label,
-                          const char *text,
-                          gboolean    ok);
-void ci_ui_list_box_clear (GtkListBox *list);
+void        ci_ui_show_outcome         (GtkLabel         *label,
+                                        const char       *text,
+                                        gboolean          ok);
+void        ci_ui_list_box_clear       (GtkListBox       *list);
+const char *ci_ui_card_state_name      (CiCardState       state);
+const char *ci_ui_employee_status_name (CiEmployeeStatus  status);
 
 G_END_DECLS

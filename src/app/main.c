@@ -6,8 +6,6 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
-
 #include "ci-application.h"
 
 int
@@ -16,10 +14,7 @@ main (int   argc,
 {
   g_autoptr(CiApplication) app = NULL;
 
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-
+  ci_application_init_i18n ();
   app = ci_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
 }
