@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "ci-employees-page.h"
+#include "ci-face-zoom.h"
 #include "ci-issue-page.h"
 #include "ci-reader-chooser.h"
 #include "ci-test-app.h"
@@ -138,6 +139,7 @@ test_issue_card (void)
   CiTestVcard *card;
   CiReaderChooser *chooser;
   AdwMessageDialog *dialog;
+  gint64 serial;
   GtkLabel *result;
   g_autoptr(CiOperator) security = NULL;
   g_autoptr(GPtrArray) cards = NULL;
@@ -149,14 +151,15 @@ test_issue_card (void)
       g_test_skip ("needs tests/with-pcscd.sh");
       return;
     }
-  card = ci_test_vcard_start (image, 0, NULL);
-  ci_test_wait_for_card (0, TRUE);
-
   ci_test_sign_in_ok ("hr");
   /* From the employee list, as the HR desk does it. */
   gtk_widget_activate_action (GTK_WIDGET (ci_test_window), "win.issue-for", "s", "E-1001");
   g_assert_cmpstr (ci_window_get_visible_page (ci_test_window), ==, "issue");
   chooser = ci_test_child (page, CI_TYPE_ISSUE_PAGE, "reader_chooser");
+  g_assert_false (ci_reader_chooser_get_card_present (chooser));
+
+  /* The card goes in while the page is open: the page sees it at once. */
+  card = ci_test_vcard_start (image, 0, NULL);
   CI_TEST_WAIT_FOR (ci_reader_chooser_get_card_present (chooser));
   CI_TEST_WAIT_FOR (g_strcmp0 (adw_action_row_get_subtitle (ci_test_child (page, CI_TYPE_ISSUE_PAGE,
                                                            "holder_row")), "Anna Müller") == 0);
@@ -175,6 +178,8 @@ test_issue_card (void)
   ci_test_set_text (ci_test_find_named (GTK_WIDGET (dialog), "pin-again"), "4711");
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "issue"));
   adw_message_dialog_response (dialog, "issue");
+  /* A click on the button answers and closes; the test does both. */
+  gtk_window_close (GTK_WINDOW (dialog));
 
   CI_TEST_WAIT_FOR (ci_issue_page_get_busy (page));
   /* The window stays responsive while the card is written. */
@@ -182,9 +187,32 @@ test_issue_card (void)
   CI_TEST_WAIT_FOR (!ci_issue_page_get_busy (page));
   result = ci_test_child (page, CI_TYPE_ISSUE_PAGE, "result_label");
   g_test_message ("result: %s", gtk_label_get_text (result));
-  g_assert_cmpint (ci_issue_page_get_serial (page), >, 0);
+  serial = ci_issue_page_get_serial (page);
+  g_assert_cmpint (serial, >, 0);
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (result), "success"));
   ci_test_screenshot (GTK_WIDGET (ci_test_window), "issue");
+
+  /* The face up close, zoomed with the keyboard. */
+  {
+    CiFaceZoom *zoom = NULL;
+    GListModel *toplevels = gtk_window_get_toplevels ();
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "issue.zoom", NULL));
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+        if (CI_IS_FACE_ZOOM (w))
+          zoom = CI_FACE_ZOOM (w);
+      }
+    g_assert_nonnull (zoom);
+    g_assert_cmpfloat (ci_face_zoom_get_scale (zoom), ==, 2.0);
+    gtk_widget_activate_action (GTK_WIDGET (zoom), "zoom.in", NULL);
+    g_assert_cmpfloat (ci_face_zoom_get_scale (zoom), ==, 2.25);
+    ci_test_screenshot (GTK_WIDGET (zoom), "issue-zoom");
+    gtk_widget_activate_action (GTK_WIDGET (zoom), "zoom.reset", NULL);
+    g_assert_cmpfloat (ci_face_zoom_get_scale (zoom), ==, 1.0);
+    gtk_window_destroy (GTK_WINDOW (zoom));
+  }
 
   /* The face as issued, exported and printed (into a PDF: no printer here). */
   {
@@ -209,12 +237,26 @@ test_issue_card (void)
     g_assert_nonnull (memmem (pdf, len, "/MediaBox [ 0 0 242.6", 21));
   }
 
+  /* Issuing again on the same, now active card: the core refuses, and the
+   * page says so in plain words and marks it as a failure. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "issue.start", NULL));
+  CI_TEST_WAIT_FOR ((dialog = ci_test_find_dialog ()) != NULL);
+  gtk_check_button_set_active (GTK_CHECK_BUTTON (ci_test_find_named (GTK_WIDGET (dialog),
+                                                                     "generate")), TRUE);
+  adw_message_dialog_response (dialog, "issue");
+  gtk_window_close (GTK_WINDOW (dialog));
+  CI_TEST_WAIT_FOR (ci_issue_page_get_busy (page));
+  CI_TEST_WAIT_FOR (!ci_issue_page_get_busy (page));
+  g_test_message ("refused: %s", gtk_label_get_text (result));
+  g_assert_true (g_str_has_prefix (gtk_label_get_text (result), "The card was not issued."));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (result), "error"));
+
   /* The store and the audit log agree with what the page said. */
   security = ci_test_operator ("security");
   cards = ci_services_card_list (ci_application_get_services (ci_test_app), security, "E-1001", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (cards->len, ==, 1);
-  g_assert_cmpint (ci_card_get_serial (cards->pdata[0]), ==, ci_issue_page_get_serial (page));
+  g_assert_cmpint (ci_card_get_serial (cards->pdata[0]), ==, serial);
   g_assert_cmpint (ci_card_get_state (cards->pdata[0]), ==, CI_CARD_ACTIVE);
   report = ci_services_audit_verify (ci_application_get_services (ci_test_app), security, &error);
   g_assert_no_error (error);

@@ -14,6 +14,7 @@
 #include "ci-application.h"
 #include "ci-face-output.h"
 #include "ci-face-preview.h"
+#include "ci-face-zoom.h"
 #include "ci-issue-page.h"
 #include "ci-issue-steps.h"
 #include "ci-job.h"
@@ -476,6 +477,24 @@ ci_issue_page_print_face (CiIssuePage *self,
 }
 
 static void
+zoom_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  CiIssuePage *self = CI_ISSUE_PAGE (widget);
+  const char *holder = self->holder ? self->holder : employee_number (self);
+  CiFaceZoom *zoom;
+
+  if (ci_face_preview_get_paintable (self->preview, CI_FACE_FRONT) == NULL)
+    return;
+  zoom = ci_face_zoom_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                           holder[0] ? holder : _("Card Face"),
+                           ci_face_preview_get_paintable (self->preview, CI_FACE_FRONT),
+                           ci_face_preview_get_paintable (self->preview, CI_FACE_BACK));
+  gtk_window_present (GTK_WINDOW (zoom));
+}
+
+static void
 print_action (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
@@ -539,6 +558,7 @@ ci_issue_page_class_init (CiIssuePageClass *klass)
   gtk_widget_class_install_action (widget_class, "issue.cancel", NULL, cancel_action);
   gtk_widget_class_install_action (widget_class, "issue.export", NULL, export_action);
   gtk_widget_class_install_action (widget_class, "issue.print", NULL, print_action);
+  gtk_widget_class_install_action (widget_class, "issue.zoom", NULL, zoom_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Return, GDK_CONTROL_MASK,
                                        "issue.start", NULL);
 }

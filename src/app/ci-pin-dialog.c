@@ -86,18 +86,23 @@ responded (AdwMessageDialog *dialog,
   gtk_editable_set_text (form->again, "");
 }
 
+/* A plain entry with its text hidden: GTK 4.8's GtkPasswordEntry leaves a
+ * keyboard signal handler behind when its dialog is closed, which then runs
+ * on the freed entry. */
 static GtkEditable *
 pin_entry (const char *name,
            const char *accessible_label)
 {
-  GtkWidget *entry = gtk_password_entry_new ();
+  GtkWidget *entry = gtk_entry_new ();
 
   gtk_widget_set_name (entry, name);
-  gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
+  gtk_entry_set_visibility (GTK_ENTRY (entry), FALSE);
+  gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_PIN);
+  gtk_entry_set_max_length (GTK_ENTRY (entry), PIN_MAX);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), accessible_label);
   gtk_editable_set_max_width_chars (GTK_EDITABLE (entry), PIN_MAX);
   gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   accessible_label, -1);
-  g_object_set (entry, "placeholder-text", accessible_label, NULL);
   return GTK_EDITABLE (entry);
 }
 
@@ -148,7 +153,10 @@ ci_pin_dialog_choose (GtkWindow           *parent,
   g_signal_connect_swapped (form->generate, "toggled", G_CALLBACK (validate), form);
   g_signal_connect_swapped (form->pin, "activate", G_CALLBACK (gtk_widget_grab_focus), form->again);
   g_task_set_source_tag (task, ci_pin_dialog_choose);
-  g_task_set_task_data (task, form, g_free);
+  /* The form lives as long as its entries, which may still change (and call
+   * validate()) after the answer, while the dialog goes away. */
+  g_object_set_data_full (G_OBJECT (form->dialog), "ci-pin-form", form, g_free);
+  g_task_set_task_data (task, form, NULL);
   g_signal_connect (form->dialog, "response", G_CALLBACK (responded), task);
   validate (form);
   gtk_window_present (GTK_WINDOW (form->dialog));
