@@ -11,13 +11,21 @@
 #include <glib/gi18n.h>
 
 #include "ci-application.h"
+#include "ci-employee-editor.h"
 #include "ci-employees-page.h"
 #include "ci-job.h"
 #include "ci-ui.h"
+#include "ci-window.h"
 
 /* Find an employee among many thousands: the list filters on every keystroke
  * (the model reads only the ids of the matches and the rows on screen), and
- * the pane on the right shows the chosen one with their photo and cards. */
+ * the pane on the right shows the chosen one with their photo and cards.
+ * The HR desk enrols and edits employees from here (CiEmployeeEditor); after
+ * a save the list is read again and the saved employee is chosen. */
+
+/* How far down the list a saved employee is looked for, in rows, before the
+ * list is narrowed to their number: rows past the first pages are not read. */
+#define RESELECT_SCAN 200
 
 struct _CiEmployeesPage
 {
@@ -35,6 +43,8 @@ struct _CiEmployeesPage
   AdwActionRow    *validity_row;
   GtkListBox      *cards_list;
   GtkButton       *issue_button;
+  GtkWidget       *new_button;
+  GtkWidget       *edit_button;
   GtkColumnViewColumn *column_number;
   GtkColumnViewColumn *column_name;
   GtkColumnViewColumn *column_department;
@@ -43,6 +53,13 @@ struct _CiEmployeesPage
 
   CiEmployeeModel *model;
   GCancellable    *detail_cancellable;
+  char            *shown_number;    /* the employee in the detail pane */
+  CiEmployeeRow   *waiting_row;     /* chosen, its page not read yet */
+  gint64           reselect_id;     /* saved: to choose once the list has them */
+  char            *reselect_number;
+  guint            reselect_hint;   /* where they were */
+  gboolean         reselect_narrowed;
+  guint            reselect_source;
 };
 
 G_DEFINE_FINAL_TYPE (CiEmployeesPage, ci_employees_page, ADW_TYPE_BIN)
@@ -199,6 +216,10 @@ show_detail (CiEmployeesPage *self,
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->issue_button), "win.issue-for");
   gtk_widget_set_visible (GTK_WIDGET (self->issue_button),
                           ci_application_may (get_app (), CI_ACTION_CARD_ISSUE));
+  g_free (self->shown_number);
+  self->shown_number = g_strdup (ci_employee_get_number (e));
+  gtk_widget_set_visible (self->edit_button,
+                          ci_application_may (get_app (), CI_ACTION_EMPLOYEE_EDIT));
   gtk_stack_set_visible_child_name (self->detail_stack, "employee");
 }
 
@@ -231,6 +252,16 @@ selection_changed (CiEmployeesPage *self)
 
   g_cancellable_cancel (self->detail_cancellable);
   g_clear_object (&self->detail_cancellable);
+  g_clear_pointer (&self->shown_number, g_free);
+  if (self->waiting_row != NULL)
+    g_signal_handlers_disconnect_by_func (self->waiting_row, selection_changed, self);
+  g_clear_object (&self->waiting_row);
+  if (row != NULL && e == NULL && ci_application_get_operator (app) != NULL)
+    {
+      /* A row far down the list, its page still being read: it fills in soon. */
+      self->waiting_row = g_object_ref (row);
+      g_signal_connect_swapped (row, "notify::loaded", G_CALLBACK (selection_changed), self);
+    }
   if (e == NULL || ci_application_get_operator (app) == NULL)
     {
       gtk_stack_set_visible_child_name (self->detail_stack, "empty");
@@ -260,6 +291,134 @@ search_activated (CiEmployeesPage *self)
 {
   if (g_list_model_get_n_items (G_LIST_MODEL (self->model)) > 0)
     gtk_single_selection_set_selected (self->selection, 0);
+}
+
+/* ─── enrolling and editing ─────────────────────────────────────────────── */
+
+static void
+update_edit_actions (CiEmployeesPage *self)
+{
+  gboolean may = ci_application_may (get_app (), CI_ACTION_EMPLOYEE_EDIT);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "employees.new", may);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "employees.edit", may);
+  gtk_widget_set_visible (self->new_button, may);
+  gtk_widget_set_visible (self->edit_button, may && self->shown_number != NULL);
+}
+
+/* Chooses the saved employee if the list has them: where they were, or among
+ * the first rows; else the list is narrowed to their number, once. */
+static gboolean
+reselect (gpointer user_data)
+{
+  CiEmployeesPage *self = user_data;
+  GListModel *model = G_LIST_MODEL (self->model);
+  guint n = g_list_model_get_n_items (model);
+  guint hint = self->reselect_hint;
+
+  self->reselect_source = 0;
+  for (guint i = 0; i <= MIN (n, RESELECT_SCAN); i++)
+    {
+      guint position = i == 0 ? hint : i - 1;
+      g_autoptr(CiEmployeeRow) row = position < n ? g_list_model_get_item (model, position) : NULL;
+
+      if (row != NULL && ci_employee_row_get_id (row) == self->reselect_id)
+        {
+          self->reselect_id = 0;
+          gtk_single_selection_set_selected (self->selection, position);
+          return G_SOURCE_REMOVE;
+        }
+    }
+  if (!self->reselect_narrowed && self->reselect_id != 0)
+    {
+      self->reselect_narrowed = TRUE;
+      /* The search field shows why the list holds only them. */
+      gtk_editable_set_text (GTK_EDITABLE (self->search_entry), self->reselect_number);
+      refilter (self);
+      return G_SOURCE_REMOVE;
+    }
+  self->reselect_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* The model's answer is in place right after "loading" goes off. */
+static void
+loading_changed (CiEmployeesPage *self)
+{
+  if (self->reselect_id != 0 && !ci_employee_model_get_loading (self->model)
+      && self->reselect_source == 0)
+    self->reselect_source = g_idle_add (reselect, self);
+}
+
+static void
+show_saved (CiEmployeesPage *self,
+            CiEmployee      *employee,
+            gboolean         is_new)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *name = ci_employee_dup_display_name (employee);
+  /* Translators: %s is the name of the employee just saved */
+  g_autofree char *text = g_strdup_printf (_("%s is saved"), name);
+  guint selected = gtk_single_selection_get_selected (self->selection);
+
+  if (CI_IS_WINDOW (root))
+    ci_window_show_toast (CI_WINDOW (root), text);
+  self->reselect_id = ci_employee_get_id (employee);
+  self->reselect_hint = selected != GTK_INVALID_LIST_POSITION ? selected : 0;
+  g_free (self->reselect_number);
+  self->reselect_number = g_strdup (ci_employee_get_number (employee));
+  /* A new employee is shown alone, ready for their first card. */
+  self->reselect_narrowed = is_new;
+  if (is_new)
+    gtk_editable_set_text (GTK_EDITABLE (self->search_entry), self->reselect_number);
+  refilter (self);
+}
+
+static void
+new_saved (CiEmployeesPage *self,
+           CiEmployee      *employee)
+{
+  show_saved (self, employee, TRUE);
+}
+
+static void
+edit_saved (CiEmployeesPage *self,
+            CiEmployee      *employee)
+{
+  show_saved (self, employee, FALSE);
+}
+
+static void
+open_editor (CiEmployeesPage *self,
+             const char      *number)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  CiEmployeeEditor *editor;
+
+  if (!ci_application_may (get_app (), CI_ACTION_EMPLOYEE_EDIT))
+    return;
+  editor = ci_employee_editor_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, number);
+  g_signal_connect_object (editor, "saved", G_CALLBACK (number ? edit_saved : new_saved), self,
+                           G_CONNECT_SWAPPED);
+}
+
+static void
+new_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  open_editor (CI_EMPLOYEES_PAGE (widget), NULL);
+}
+
+static void
+edit_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  CiEmployeesPage *self = CI_EMPLOYEES_PAGE (widget);
+
+  if (self->shown_number != NULL)
+    open_editor (self, self->shown_number);
 }
 
 /* ─── list cells ────────────────────────────────────────────────────────── */
@@ -323,6 +482,12 @@ ci_employees_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->detail_cancellable);
   g_clear_object (&self->detail_cancellable);
+  g_clear_handle_id (&self->reselect_source, g_source_remove);
+  if (self->waiting_row != NULL)
+    g_signal_handlers_disconnect_by_func (self->waiting_row, selection_changed, self);
+  g_clear_object (&self->waiting_row);
+  g_clear_pointer (&self->shown_number, g_free);
+  g_clear_pointer (&self->reselect_number, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), CI_TYPE_EMPLOYEES_PAGE);
   g_clear_object (&self->model);
   G_OBJECT_CLASS (ci_employees_page_parent_class)->dispose (object);
@@ -351,6 +516,8 @@ ci_employees_page_class_init (CiEmployeesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CiEmployeesPage, validity_row);
   gtk_widget_class_bind_template_child (widget_class, CiEmployeesPage, cards_list);
   gtk_widget_class_bind_template_child (widget_class, CiEmployeesPage, issue_button);
+  gtk_widget_class_bind_template_child (widget_class, CiEmployeesPage, new_button);
+  gtk_widget_class_bind_template_child (widget_class, CiEmployeesPage, edit_button);
   gtk_widget_class_bind_template_child (widget_class, CiEmployeesPage, column_number);
   gtk_widget_class_bind_template_child (widget_class, CiEmployeesPage, column_name);
   gtk_widget_class_bind_template_child (widget_class, CiEmployeesPage, column_department);
@@ -360,6 +527,11 @@ ci_employees_page_class_init (CiEmployeesPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, selection_changed);
   gtk_widget_class_bind_template_callback (widget_class, row_activated);
   gtk_widget_class_bind_template_callback (widget_class, search_activated);
+
+  gtk_widget_class_install_action (widget_class, "employees.new", NULL, new_action);
+  gtk_widget_class_install_action (widget_class, "employees.edit", NULL, edit_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_n, GDK_CONTROL_MASK, "employees.new",
+                                       NULL);
 }
 
 static void
@@ -375,7 +547,12 @@ ci_employees_page_init (CiEmployeesPage *self)
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->model));
   g_signal_connect_object (self->model, "items-changed", G_CALLBACK (update_count), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->model, "notify::loading", G_CALLBACK (loading_changed), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (get_app (), "notify::operator", G_CALLBACK (update_edit_actions), self,
+                           G_CONNECT_SWAPPED);
   update_count (self);
+  update_edit_actions (self);
 }
 
 /**
@@ -392,6 +569,7 @@ ci_employees_page_reload (CiEmployeesPage *self)
   g_return_if_fail (CI_IS_EMPLOYEES_PAGE (self));
 
   gtk_stack_set_visible_child_name (self->detail_stack, "empty");
+  self->reselect_id = 0;
   ci_employee_model_set_session (self->model, ci_application_get_services (app),
                                  ci_application_get_operator (app));
   if (ci_application_may (app, CI_ACTION_EMPLOYEE_VIEW))
