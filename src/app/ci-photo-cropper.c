@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "ci-photo-cropper.h"
+#include "face/ci-face-render.h"
 
 /* A photo with a frame at the ID photo's aspect ratio over it: the part inside
  * the frame is what the card shows. The frame moves and resizes with the
@@ -667,98 +668,14 @@ ci_photo_cropper_set_crop (CiPhotoCropper     *self,
 
 /* ─── the pixels ────────────────────────────────────────────────────────── */
 
-/* The same limits and checks as the card face's decoder (core/face
- * ci-face-render-image.c): PNG and JPEG only, known by their first bytes, so
- * no other decoder sees a file someone picked; the size is checked before
- * the decoder allocates the image; a JPEG cut short is noticed. */
-
-typedef struct
-{
-  int      width;
-  int      height;
-  int      rows;
-  gboolean closing;
-  gboolean too_large;
-} Decoding;
-
-static void
-size_prepared (GdkPixbufLoader *loader,
-               int              width,
-               int              height,
-               Decoding        *d)
-{
-  d->width = width;
-  d->height = height;
-  if ((gint64) width * height > CI_PHOTO_MAX_PIXELS)
-    {
-      d->too_large = TRUE;
-      gdk_pixbuf_loader_set_size (loader, 0, 0);
-    }
-}
-
-static void
-area_updated (GdkPixbufLoader *loader,
-              int              x,
-              int              y,
-              int              width,
-              int              height,
-              Decoding        *d)
-{
-  if (!d->closing)
-    d->rows = MAX (d->rows, y + height);
-}
-
-static const char *
-image_type (const guint8 *data,
-            gsize         len)
-{
-  if (len >= 8 && memcmp (data, "\x89PNG\r\n\x1a\n", 8) == 0)
-    return "png";
-  if (len >= 3 && memcmp (data, "\xFF\xD8\xFF", 3) == 0)
-    return "jpeg";
-  return NULL;
-}
-
-static gboolean
-check_decoded (GdkPixbufLoader  *loader,
-               const Decoding   *d,
-               const GError     *load_error,
-               GError          **error)
-{
-  if (d->too_large)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   /* Translators: an image's width and height in pixels */
-                   _("This photo is %d × %d pixels; choose one of at most 20 megapixels."),
-                   d->width, d->height);
-      return FALSE;
-    }
-  if (load_error != NULL)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   /* Translators: %s says what the image decoder found wrong */
-                   _("This photo is damaged and cannot be read (%s)."), load_error->message);
-      return FALSE;
-    }
-  if (gdk_pixbuf_loader_get_pixbuf (loader) == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           _("This photo is damaged: there is no image in it."));
-      return FALSE;
-    }
-  if (d->rows < d->height)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                           _("This photo is incomplete: the file ends before the image does."));
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /**
  * ci_photo_decode:
  * @bytes: what should be a PNG or JPEG image
  * @error: return location for an error written for the desk
+ *
+ * Decodes with the card face's own decoder (its limits and checks: PNG and
+ * JPEG only, known by their first bytes; the size checked before the image
+ * is allocated; a file cut short noticed), in the desk's words.
  *
  * Returns: (transfer full): the image, upright (EXIF orientation), or %NULL
  */
@@ -766,37 +683,30 @@ GdkPixbuf *
 ci_photo_decode (GBytes  *bytes,
                  GError **error)
 {
-  gsize len = 0;
-  const guint8 *data = g_bytes_get_data (bytes, &len);
-  const char *type = image_type (data, len);
-  g_autoptr(GdkPixbufLoader) loader = NULL;
-  g_autoptr(GError) load_error = NULL;
-  Decoding d = { 0 };
-  gboolean ok;
+  g_autoptr(GError) local_error = NULL;
+  GdkPixbuf *pixbuf = ci_face_image_decode (bytes, &local_error);
+  const char *message;
 
-  if (len > CI_PHOTO_MAX_FILE_BYTES)
+  if (pixbuf != NULL)
+    return pixbuf;
+  switch (local_error->code)
     {
-      g_autofree char *size = g_format_size (len);
-
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                   _("This photo is %s; choose one of at most 20 MB."), size);
-      return NULL;
+    case CI_FACE_IMAGE_ERROR_TOO_LARGE:
+      message = _("This photo is too large: choose one of at most 20 MB and 20 megapixels.");
+      break;
+    case CI_FACE_IMAGE_ERROR_NOT_SUPPORTED:
+      message = _("This file is not a PNG or JPEG image.");
+      break;
+    case CI_FACE_IMAGE_ERROR_INCOMPLETE:
+      message = _("This photo is incomplete: the file ends before the image does.");
+      break;
+    case CI_FACE_IMAGE_ERROR_DAMAGED:
+    default:
+      message = _("This photo is damaged and cannot be read.");
+      break;
     }
-  if (type == NULL || (loader = gdk_pixbuf_loader_new_with_type (type, NULL)) == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                           _("This file is not a PNG or JPEG image."));
-      return NULL;
-    }
-  g_signal_connect (loader, "size-prepared", G_CALLBACK (size_prepared), &d);
-  g_signal_connect (loader, "area-updated", G_CALLBACK (area_updated), &d);
-  ok = gdk_pixbuf_loader_write (loader, data, len, &load_error);
-  d.closing = TRUE;
-  /* Closed even after a failed write: a loader finalized open warns. */
-  ok = gdk_pixbuf_loader_close (loader, ok ? &load_error : NULL) && ok;
-  if (!check_decoded (loader, &d, ok ? NULL : load_error, error))
-    return NULL;
-  return gdk_pixbuf_apply_embedded_orientation (gdk_pixbuf_loader_get_pixbuf (loader));
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, message);
+  return NULL;
 }
 
 /**
@@ -820,7 +730,7 @@ ci_photo_read_file (GFile         *file,
 
   if (info == NULL)
     return NULL;
-  if (g_file_info_get_size (info) > CI_PHOTO_MAX_FILE_BYTES)
+  if (g_file_info_get_size (info) > CI_FACE_IMAGE_MAX_BYTES)
     {
       g_autofree char *size = g_format_size (g_file_info_get_size (info));
 

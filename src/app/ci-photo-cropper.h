@@ -15,8 +15,6 @@ G_BEGIN_DECLS
 #define CI_PHOTO_ASPECT_HEIGHT 45
 
 /* What the desk accepts to crop from, and the largest photo it stores. */
-#define CI_PHOTO_MAX_FILE_BYTES (20 * 1000 * 1000)
-#define CI_PHOTO_MAX_PIXELS     (20 * 1000 * 1000)
 #define CI_PHOTO_STORED_WIDTH   600
 
 #define CI_TYPE_PHOTO_CROPPER (ci_photo_cropper_get_type ())

@@ -75,26 +75,29 @@ _ci_face_image_type (const guint8 *data,
   return NULL;
 }
 
+G_DEFINE_QUARK (ci-face-image-error-quark, ci_face_image_error)
+
 /**
- * _ci_face_decode_image:
+ * ci_face_image_decode:
  * @bytes: what should be a PNG or JPEG image
- * @why: (out): when it cannot be used, why, for a message
+ * @error: a #CI_FACE_IMAGE_ERROR saying why it cannot be used
  *
- * Decodes a PNG or JPEG image of at most 20 MB and 20 megapixels and turns it
- * upright (EXIF orientation). Other formats are refused before any decoder
- * sees them.
+ * Decodes a PNG or JPEG image of at most %CI_FACE_IMAGE_MAX_BYTES and
+ * %CI_FACE_IMAGE_MAX_PIXELS and turns it upright (EXIF orientation). Other
+ * formats are refused before any decoder sees them, and a file cut short is
+ * refused although the decoder would fill in its missing rows.
  *
- * Returns: (transfer full) (nullable): the image
+ * Returns: (transfer full): the image, or %NULL with @error set
  */
 GdkPixbuf *
-_ci_face_decode_image (GBytes  *bytes,
-                       char   **why)
+ci_face_image_decode (GBytes  *bytes,
+                      GError **error)
 {
   gsize len = 0;
   const guint8 *data = g_bytes_get_data (bytes, &len);
   const char *type = _ci_face_image_type (data, len);
   g_autoptr(GdkPixbufLoader) loader = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) load_error = NULL;
   ImageSize size = { 0 };
   gboolean ok;
 
@@ -102,40 +105,39 @@ _ci_face_decode_image (GBytes  *bytes,
     {
       g_autofree char *text = g_format_size (len);
 
-      *why = g_strdup_printf ("it is %s; at most 20 MB can be used", text);
+      g_set_error (error, CI_FACE_IMAGE_ERROR, CI_FACE_IMAGE_ERROR_TOO_LARGE,
+                   "it is %s; at most 20 MB can be used", text);
       return NULL;
     }
-  if (type == NULL)
+  if (type == NULL || (loader = gdk_pixbuf_loader_new_with_type (type, NULL)) == NULL)
     {
-      *why = g_strdup ("it is not a PNG or JPEG image");
-      return NULL;
-    }
-  loader = gdk_pixbuf_loader_new_with_type (type, NULL);
-  if (loader == NULL)
-    {
-      *why = g_strdup_printf ("this system cannot decode %s images", type);
+      g_set_error_literal (error, CI_FACE_IMAGE_ERROR, CI_FACE_IMAGE_ERROR_NOT_SUPPORTED,
+                           "it is not a PNG or JPEG image");
       return NULL;
     }
   g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &size);
   g_signal_connect (loader, "area-updated", G_CALLBACK (on_area_updated), &size);
-  ok = gdk_pixbuf_loader_write (loader, data, len, &error);
+  ok = gdk_pixbuf_loader_write (loader, data, len, &load_error);
   size.closing = TRUE;
   /* Always closed, even after a failed write: a loader finalized open warns. */
-  ok = gdk_pixbuf_loader_close (loader, ok ? &error : NULL) && ok;
+  ok = gdk_pixbuf_loader_close (loader, ok ? &load_error : NULL) && ok;
   if (size.too_large)
     {
-      *why = g_strdup_printf ("it is %d × %d pixels; at most 20 megapixels can be used",
-                              size.width, size.height);
+      g_set_error (error, CI_FACE_IMAGE_ERROR, CI_FACE_IMAGE_ERROR_TOO_LARGE,
+                   "it is %d × %d pixels; at most 20 megapixels can be used",
+                   size.width, size.height);
       return NULL;
     }
   if (!ok || gdk_pixbuf_loader_get_pixbuf (loader) == NULL)
     {
-      *why = g_strdup_printf ("it is damaged (%s)", error ? error->message : "no image in it");
+      g_set_error (error, CI_FACE_IMAGE_ERROR, CI_FACE_IMAGE_ERROR_DAMAGED,
+                   "it is damaged (%s)", load_error ? load_error->message : "no image in it");
       return NULL;
     }
   if (size.rows < size.height)
     {
-      *why = g_strdup_printf ("it is incomplete (%d of its %d rows)", size.rows, size.height);
+      g_set_error (error, CI_FACE_IMAGE_ERROR, CI_FACE_IMAGE_ERROR_INCOMPLETE,
+                   "it is incomplete (%d of its %d rows)", size.rows, size.height);
       return NULL;
     }
   return gdk_pixbuf_apply_embedded_orientation (gdk_pixbuf_loader_get_pixbuf (loader));
@@ -396,7 +398,7 @@ _ci_face_draw_photo (CiFaceRenderCtx     *ctx,
   gboolean has_face = FALSE;
   GBytes *bytes = ci_face_data_get_photo (ctx->data, &face, &has_face);
   g_autoptr(GdkPixbuf) pixbuf = NULL;
-  g_autofree char *why = NULL;
+  g_autoptr(GError) decode_error = NULL;
 
   if (bytes == NULL)
     {
@@ -405,11 +407,12 @@ _ci_face_draw_photo (CiFaceRenderCtx     *ctx,
       _ci_face_draw_placeholder (ctx, &element->box, "‹photo›");
       return;
     }
-  pixbuf = _ci_face_decode_image (bytes, &why);
+  pixbuf = ci_face_image_decode (bytes, &decode_error);
   if (pixbuf == NULL)
     {
       _ci_face_add_problem (ctx, element, CI_FACE_PROBLEM_PHOTO,
-                            "The employee's photo cannot be used: %s. Choose another photo.", why);
+                            "The employee's photo cannot be used: %s. Choose another photo.",
+                            decode_error->message);
       _ci_face_draw_placeholder (ctx, &element->box, "‹photo›");
       return;
     }
@@ -480,7 +483,7 @@ draw_raster_logo (CiFaceRenderCtx     *ctx,
   g_autoptr(GBytes) bytes = NULL;
   g_autoptr(GdkPixbuf) pixbuf = NULL;
   g_autoptr(GdkPixbuf) scaled = NULL;
-  g_autofree char *why = NULL;
+  g_autoptr(GError) decode_error = NULL;
   cairo_surface_t *surface;
   CiFaceBox box;
   int width, height;
@@ -488,10 +491,10 @@ draw_raster_logo (CiFaceRenderCtx     *ctx,
   if (file == NULL)
     return FALSE;
   bytes = g_mapped_file_get_bytes (file);
-  pixbuf = _ci_face_decode_image (bytes, &why);
+  pixbuf = ci_face_image_decode (bytes, &decode_error);
   if (pixbuf == NULL)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, why);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, decode_error->message);
       return FALSE;
     }
   box = fit_box (&element->box, gdk_pixbuf_get_width (pixbuf), gdk_pixbuf_get_height (pixbuf));

@@ -21,8 +21,6 @@ G_BEGIN_DECLS
 #define CI_FACE_MM_PER_PT (25.4 / 72.0)
 
 /* What a photo or logo may be before it is decoded. */
-#define CI_FACE_IMAGE_MAX_BYTES  (20 * 1000 * 1000)
-#define CI_FACE_IMAGE_MAX_PIXELS (20 * 1000 * 1000)
 
 /* Images the renderer makes (the cropped photo, a dithered photo, a laser
  * logo) are made at the target's own pixels on raster surfaces. On vector
@@ -83,8 +81,6 @@ void         _ci_face_draw_photo       (CiFaceRenderCtx       *ctx,
 void         _ci_face_draw_image       (CiFaceRenderCtx       *ctx,
                                         const CiFaceElement   *element);
 
-GdkPixbuf   *_ci_face_decode_image     (GBytes                *bytes,
-                                        char                 **why);
 const char  *_ci_face_image_type       (const guint8          *data,
                                         gsize                  len);
 QRcode      *_ci_face_qr_encode        (const char            *payload,

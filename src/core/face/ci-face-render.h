@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cairo.h>
+#include <gdk-pixbuf/gdk-pixbuf.h>
 
 #include "face/ci-face-data.h"
 
@@ -37,6 +38,24 @@ typedef struct
 } CiFaceProblem;
 
 void     ci_face_problem_free (CiFaceProblem        *problem);
+
+/* Photos and logos: PNG or JPEG, at most this big. */
+#define CI_FACE_IMAGE_MAX_BYTES  (20 * 1000 * 1000)
+#define CI_FACE_IMAGE_MAX_PIXELS (20 * 1000 * 1000)
+
+#define CI_FACE_IMAGE_ERROR (ci_face_image_error_quark ())
+
+typedef enum
+{
+  CI_FACE_IMAGE_ERROR_TOO_LARGE,      /* more bytes or pixels than the limits */
+  CI_FACE_IMAGE_ERROR_NOT_SUPPORTED,  /* not PNG or JPEG */
+  CI_FACE_IMAGE_ERROR_DAMAGED,        /* the decoder refused it */
+  CI_FACE_IMAGE_ERROR_INCOMPLETE,     /* the file ends before the image does */
+} CiFaceImageError;
+
+GQuark     ci_face_image_error_quark (void);
+GdkPixbuf *ci_face_image_decode      (GBytes               *bytes,
+                                      GError              **error);
 void     ci_face_release_caches (void);
 
 /* One side, onto any cairo context whose user space is @px_per_mm pixels (or
