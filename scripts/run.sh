@@ -65,8 +65,9 @@ fi
 
 if $gui; then
   echo "Starting CardIssue. Sign in as hr with the password demo-password."
-  # Run from the build tree: the settings schema is compiled there.
+  # Run from the build tree: the settings schema and the catalogues are there.
   export GSETTINGS_SCHEMA_DIR="$PWD/_build/data"
+  export CARDISSUE_LOCALEDIR="$PWD/_build/po"
   exec "$PWD/_build/src/app/cardissue" --database "$demo/cardissue.db" \
     --keystore "$demo/keys.cikeys" --desk demo-desk
 fi
