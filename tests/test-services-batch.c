@@ -45,7 +45,9 @@ typedef struct
   GThread        *thread;
   CiBatchControl *control;
   GCancellable   *cancellable;
-  const char     *readers[2];
+  const char     *readers[3];
+  char           *reader1;      /* a second reader, for tests that use two */
+  gint            finished;     /* the batch has returned (atomic) */
   CiBatchOptions  options;
   GMutex          mutex;
   guint           done;         /* cards the progress saw */
@@ -128,6 +130,7 @@ fixture_tear_down (Fixture       *fx,
 {
   g_assert_null (fx->thread);
   ci_test_vcard_stop (fx->card);
+  g_free (fx->reader1);
   g_clear_pointer (&fx->results, g_ptr_array_unref);
   g_clear_error (&fx->error);
   g_clear_pointer (&fx->control, ci_batch_control_unref);
@@ -197,6 +200,7 @@ batch_thread (gpointer data)
 
   fx->results = ci_services_card_issue_batch (fx->services, fx->hr, people, &fx->options,
                                               &fx->error);
+  g_atomic_int_set (&fx->finished, TRUE);
   return NULL;
 }
 
@@ -206,6 +210,7 @@ start_batch (Fixture *fx,
              guint    pause_after)
 {
   fx->readers[0] = fx->reader;
+  fx->readers[1] = fx->reader1;
   fx->pause_after = pause_after;
   fx->options = (CiBatchOptions) {
     .readers = fx->readers,
@@ -349,6 +354,34 @@ test_cancel_while_paused (Fixture       *fx,
     }
 }
 
+/* Two readers, and the pause asked for when the last card is done: the
+ * batch is over and ends at once, paused or not; no reader waits for a
+ * resume, or for its card to be taken out. */
+static void
+test_pause_at_end (Fixture       *fx,
+                   gconstpointer  data)
+{
+  g_autofree char *image2 = g_build_filename (fx->dir, "card2.img", NULL);
+  CiTestVcard *card1;
+  gint64 deadline;
+
+  fx->reader1 = ci_test_reader_name (1);
+  fx->card = ci_test_vcard_start (fx->image, 0, "--hopper", "1", NULL);
+  card1 = ci_test_vcard_start (image2, 1, NULL);
+  start_batch (fx, 10000, N_PEOPLE);
+  wait_for_done (fx, N_PEOPLE);
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (!g_atomic_int_get (&fx->finished))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (10000);
+    }
+  g_assert_true (ci_batch_control_is_paused (fx->control));
+  join_batch (fx);
+  assert_all_issued (fx);
+  ci_test_vcard_stop (card1);
+}
+
 /* Without a pause the control changes nothing; pausing twice counts once. */
 static void
 test_control (void)
@@ -391,6 +424,7 @@ main (int   argc,
   ADD ("pause-resume", test_pause_resume);
   ADD ("pause-outlasts-timeout", test_pause_outlasts_timeout);
   ADD ("cancel-while-paused", test_cancel_while_paused);
+  ADD ("pause-at-end", test_pause_at_end);
 #undef ADD
 
   status = g_test_run ();

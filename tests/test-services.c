@@ -1922,6 +1922,112 @@ test_card_get (Fixture       *fx,
   assert_last_entry (fx, "fd", "card.view", CI_OUTCOME_FAILED);
 }
 
+/* A front end offers what the roles allow; an account disabled since
+ * sign-in is offered nothing. */
+static void
+test_operator_scopes (Fixture       *fx,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  CiScope scopes[CI_N_ACTIONS];
+
+  g_assert_true (ci_services_operator_scopes (fx->services, fx->ops[ROLE_HR], scopes, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (scopes[CI_ACTION_CARD_ISSUE], ==, CI_SCOPE_ALL);
+  g_assert_cmpint (scopes[CI_ACTION_GRANT], ==, CI_SCOPE_LIMITED);
+  g_assert_cmpint (scopes[CI_ACTION_AUDIT_READ], ==, CI_SCOPE_LIMITED);
+  g_assert_cmpint (scopes[CI_ACTION_ADMIN], ==, CI_SCOPE_NONE);
+  g_assert_true (ci_services_operator_scopes (fx->services, fx->ops[ROLE_ADMIN], scopes, &error));
+  g_assert_cmpint (scopes[CI_ACTION_ADMIN], ==, CI_SCOPE_ALL);
+  g_assert_cmpint (scopes[CI_ACTION_EMPLOYEE_VIEW], ==, CI_SCOPE_NONE);
+
+  g_assert_true (ci_services_operator_set_active (fx->services, fx->ops[ROLE_ADMIN], "hr", FALSE,
+                                                  &error));
+  g_assert_no_error (error);
+  g_assert_true (ci_services_operator_scopes (fx->services, fx->ops[ROLE_HR], scopes, &error));
+  for (guint a = 0; a < CI_N_ACTIONS; a++)
+    g_assert_cmpint (scopes[a], ==, CI_SCOPE_NONE);
+}
+
+/* Who may enter a zone names employees: a role given zone view but not
+ * employee view is refused the list, and the refusal is audited. */
+static void
+test_zone_grants_need_employee_view (Fixture       *fx,
+                                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+
+  list = ci_services_zone_grants (fx->services, fx->ops[ROLE_SECURITY], "AREA-HR", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 1);
+  g_clear_pointer (&list, g_ptr_array_unref);
+  g_assert_true (ci_services_policy_set (fx->services, fx->ops[ROLE_ADMIN], CI_ROLE_ADMIN,
+                                         CI_ACTION_ZONE_VIEW, CI_SCOPE_ALL, &error));
+  g_assert_no_error (error);
+  list = ci_services_zone_grants (fx->services, fx->ops[ROLE_ADMIN], "AREA-HR", &error);
+  g_assert_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_PERMISSION_DENIED);
+  g_assert_null (list);
+  assert_last_entry (fx, "admin", "grant.list", CI_OUTCOME_REFUSED);
+}
+
+/* First run: the key store and the first administrator; a second run is
+ * refused and audited, and leaves the key store alone. */
+static void
+test_first_run (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("ci-first-run-XXXXXX", &error);
+  g_autofree char *db = g_build_filename (dir, "cardissue.db", NULL);
+  g_autofree char *keys = g_build_filename (dir, "keys.cikeys", NULL);
+  g_autofree char *other = g_build_filename (dir, "other.cikeys", NULL);
+  g_autoptr(CiStore) store = ci_store_sqlite_new (db, &error);
+  g_autoptr(CiServices) services = ci_services_new (store, "desk");
+  g_autoptr(CiOperator) admin = NULL;
+  g_autoptr(CiOperator) again = NULL;
+  CiAuditFilter newest = { .limit = 1, .newest_first = TRUE };
+  CiAuditEntry *entry = NULL;
+
+  g_assert_no_error (error);
+  /* A password too short: nothing is created. */
+  g_assert_null (ci_services_first_run (services, keys, "key store passphrase", "boss", "Boss",
+                                        "short", &error));
+  g_assert_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (g_file_test (keys, G_FILE_TEST_EXISTS));
+
+  admin = ci_services_first_run (services, keys, "key store passphrase", "boss", "Boss",
+                                 "a long enough password", &error);
+  g_assert_no_error (error);
+  g_assert_true (ci_operator_get_roles (admin) == CI_ROLE_ADMIN);
+  g_assert_true (g_file_test (keys, G_FILE_TEST_EXISTS));
+  g_assert_true (ci_key_store_is_unlocked (ci_services_get_key_store (services)));
+  g_assert_false (ci_services_needs_setup (services));
+
+  again = ci_services_first_run (services, other, "key store passphrase", "eve", "Eve",
+                                 "a long enough password", &error);
+  g_assert_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_SETUP);
+  g_assert_null (again);
+  g_assert_false (g_file_test (other, G_FILE_TEST_EXISTS));
+  g_clear_error (&error);
+  g_assert_true (ci_store_audit_foreach (store, &newest, keep_entry, &entry, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (entry->action, ==, "setup.first-run");
+  g_assert_cmpstr (entry->operator_login, ==, "eve");
+  g_assert_cmpint (entry->outcome, ==, CI_OUTCOME_REFUSED);
+  ci_audit_entry_free (entry);
+  ci_services_shutdown (services);
+  g_unlink (keys);
+  g_unlink (db);
+  {
+    g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+    g_autofree char *shm = g_strconcat (db, "-shm", NULL);
+    g_unlink (wal);
+    g_unlink (shm);
+  }
+  g_rmdir (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1943,7 +2049,10 @@ main (int   argc,
   ADD ("audit-export-scope", test_audit_export_scope);
   ADD ("audit-checkpoints", test_audit_checkpoints);
   ADD ("card-get", test_card_get);
+  ADD ("operator-scopes", test_operator_scopes);
+  ADD ("zone-grants-need-employee-view", test_zone_grants_need_employee_view);
 #undef ADD
+  g_test_add_func ("/services/first-run", test_first_run);
 
   return g_test_run ();
 }

@@ -95,6 +95,8 @@ reached (const SCARD_READERSTATE *state,
   return !present && events != NULL && *events != 0 && event_count (state) != *events;
 }
 
+#define WAIT_SLICE_MS 250
+
 /**
  * ci_pcsc_wait_for_state:
  * @reader: a reader name
@@ -136,16 +138,25 @@ ci_pcsc_wait_for_state (const char    *reader,
     handler = g_cancellable_connect (cancellable, G_CALLBACK (cancel_wait), &context, NULL);
   state.szReader = reader;
   state.dwCurrentState = SCARD_STATE_UNAWARE;
+  /* SCardCancel only ends a wait already under way: a cancel that comes
+   * just before one starts is seen at the next slice. */
   do
     {
       gint64 left = MAX (0, (deadline - g_get_monotonic_time ()) / 1000);
 
-      rv = SCardGetStatusChange (context, (DWORD) left, &state, 1);
+      rv = SCardGetStatusChange (context, (DWORD) MIN (left, WAIT_SLICE_MS), &state, 1);
+      if (rv == SCARD_E_TIMEOUT && g_get_monotonic_time () < deadline)
+        {
+          rv = SCARD_S_SUCCESS;
+          continue;
+        }
       state.dwCurrentState = state.dwEventState & ~SCARD_STATE_CHANGED;
     }
   while (rv == SCARD_S_SUCCESS && !reached (&state, present, events)
-         && g_get_monotonic_time () < deadline);
+         && g_get_monotonic_time () < deadline && !g_cancellable_is_cancelled (cancellable));
   g_cancellable_disconnect (cancellable, handler);
+  if (rv == SCARD_S_SUCCESS && g_cancellable_is_cancelled (cancellable))
+    rv = SCARD_E_CANCELLED;
   SCardReleaseContext (context);
   if (rv == SCARD_S_SUCCESS && !reached (&state, present, events))
     rv = present ? SCARD_E_NO_SMARTCARD : SCARD_E_TIMEOUT;

@@ -109,10 +109,16 @@ ci_face_image_decode (GBytes  *bytes,
                    "it is %s; at most 20 MB can be used", text);
       return NULL;
     }
-  if (type == NULL || (loader = gdk_pixbuf_loader_new_with_type (type, NULL)) == NULL)
+  if (type == NULL)
     {
       g_set_error_literal (error, CI_FACE_IMAGE_ERROR, CI_FACE_IMAGE_ERROR_NOT_SUPPORTED,
                            "it is not a PNG or JPEG image");
+      return NULL;
+    }
+  if ((loader = gdk_pixbuf_loader_new_with_type (type, NULL)) == NULL)
+    {
+      g_set_error (error, CI_FACE_IMAGE_ERROR, CI_FACE_IMAGE_ERROR_NOT_SUPPORTED,
+                   "this system cannot decode %s images (install its gdk-pixbuf loader)", type);
       return NULL;
     }
   g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &size);

@@ -42,6 +42,7 @@ typedef struct
   GPtrArray            *results;
   guint                 done;
   GCancellable         *stop;        /* ends the waits for a card */
+  guint                 pauses;      /* the control's count when the batch began */
 } Batch;
 
 typedef struct
@@ -306,7 +307,7 @@ wait_for_reader (Worker       *worker,
           && !g_error_matches (error, CI_CARD_ERROR, CI_CARD_ERROR_NO_CARD))
         return FALSE;
       if (!paused_since (options->control, pauses)
-          || !control_wait (options->control, options->cancellable))
+          || !control_wait (options->control, cancellable))
         return FALSE;
     }
 }
@@ -317,13 +318,14 @@ worker_thread (gpointer data)
   Worker *worker = data;
   Batch *batch = worker->batch;
   CiBatchControl *control = batch->options->control;
-  GCancellable *cancellable = batch->options->cancellable;
   guint index;
   guint events = 0;
 
   /* The event count taken when the card was seen lets the wait for its
    * removal notice an encoder that swapped it for the next one already. */
-  while (control_wait (control, cancellable) && has_pending (batch))
+  /* Whether anyone is left is asked first: a paused reader must not wait
+   * for a resume when the batch is over. */
+  while (has_pending (batch) && control_wait (control, batch->stop))
     {
       if (!wait_for_reader (worker, TRUE, &events, batch->stop))
         break;
@@ -333,8 +335,9 @@ worker_thread (gpointer data)
       if (!take_next (batch, &index))
         break;
       issue_one (worker, batch->results->pdata[index]);
-      /* The batch ends with its last card, taken out or not. */
-      if (!has_pending (batch) || !wait_for_reader (worker, FALSE, &events, cancellable))
+      /* The batch ends with its last card, taken out or not: the wait for
+       * its removal ends when nobody is left (stop). */
+      if (!has_pending (batch) || !wait_for_reader (worker, FALSE, &events, batch->stop))
         break;
     }
   return NULL;
@@ -383,9 +386,10 @@ record_batch (Batch       *batch,
   _ci_call_detail (&call, "employees", total);
   _ci_call_detail (&call, "issued", issued);
   _ci_call_detail (&call, "readers", readers);
-  if (control_pauses (batch->options->control) > 0)
+  if (control_pauses (batch->options->control) > batch->pauses)
     {
-      g_autofree char *pauses = g_strdup_printf ("%u", control_pauses (batch->options->control));
+      g_autofree char *pauses = g_strdup_printf ("%u", control_pauses (batch->options->control)
+                                                       - batch->pauses);
       _ci_call_detail (&call, "pauses", pauses);
     }
   return _ci_call_commit (&call, error);
@@ -442,6 +446,7 @@ ci_services_card_issue_batch (CiServices            *self,
       g_queue_push_tail (&batch.pending, GUINT_TO_POINTER (i));
     }
   batch.stop = g_cancellable_new ();
+  batch.pauses = control_pauses (options->control);
   if (options->cancellable != NULL)
     stop_handler = g_cancellable_connect (options->cancellable, G_CALLBACK (stop_too), batch.stop,
                                           NULL);

@@ -178,6 +178,7 @@ ci_services_employee_find (CiServices       *self,
   g_autofree char *matches = NULL;
 
   g_return_val_if_fail (CI_IS_SERVICES (self), NULL);
+  g_return_val_if_fail (order <= CI_EMPLOYEE_ORDER_NUMBER_DESC, NULL);
 
   if (!_ci_call_start (&call, self, actor, "employee.search", CI_ACTION_EMPLOYEE_VIEW, FALSE,
                        NULL, NULL, error))
@@ -234,6 +235,12 @@ ci_services_employee_get_many (CiServices    *self,
     }
   count = g_strdup_printf ("%u", result->len);
   _ci_call_detail (&call, "count", count);
+  /* Whose records were read: the page's first and last employee. */
+  if (result->len > 0)
+    {
+      _ci_call_detail (&call, "first", ci_employee_get_number (result->pdata[0]));
+      _ci_call_detail (&call, "last", ci_employee_get_number (result->pdata[result->len - 1]));
+    }
   if (!_ci_call_commit (&call, error))
     return NULL;
   return g_steal_pointer (&result);

@@ -356,12 +356,16 @@ ci_services_first_run (CiServices  *self,
 
   if (!ci_services_needs_setup (self))
     {
+      _ci_record (self, login, "setup.first-run", "operator", login, CI_OUTCOME_REFUSED,
+                  "set up already", "{}", g_get_monotonic_time ());
       g_set_error_literal (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_SETUP,
                            "This database is set up already; sign in as an administrator");
       return NULL;
     }
   if (g_file_test (keystore_path, G_FILE_TEST_EXISTS))
     {
+      _ci_record (self, login, "setup.first-run", "operator", login, CI_OUTCOME_REFUSED,
+                  "a key store exists already", "{}", g_get_monotonic_time ());
       g_set_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_SETUP,
                    "A key store exists already at %s; move it away or choose another place",
                    keystore_path);

@@ -60,6 +60,8 @@ gboolean  _ci_call_commit    (CiCall       *call,
                               GError      **error);
 gboolean  _ci_call_fail      (CiCall       *call,
                               GError      **error);
+CiScope   _ci_call_also_may  (CiCall       *call,
+                              CiAction      permission);
 gboolean  _ci_call_refuse    (CiCall       *call,
                               GError      **error,
                               const char   *format,

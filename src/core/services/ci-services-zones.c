@@ -476,6 +476,13 @@ ci_services_zone_grants (CiServices  *self,
   if (!_ci_call_start (&call, self, actor, "grant.list", CI_ACTION_ZONE_VIEW, FALSE,
                        "zone", zone_code, error))
     return NULL;
+  /* The list names employees: a role that may not see them sees no list. */
+  if (_ci_call_also_may (&call, CI_ACTION_EMPLOYEE_VIEW) == CI_SCOPE_NONE)
+    {
+      _ci_call_refuse (&call, error, "Who may enter a zone names employees, which your role "
+                                     "may not see; ask a security officer");
+      return NULL;
+    }
   if (!(zone = ci_store_zone_get_by_code (self->store, zone_code, error))
       || !(grants = ci_store_grant_list (self->store, 0, ci_zone_get_id (zone), error))
       || !(list = describe_grants (self->store, grants, error)))

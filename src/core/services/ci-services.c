@@ -370,6 +370,27 @@ _ci_call_fail (CiCall  *call,
 }
 
 /**
+ * _ci_call_also_may:
+ * @call: a started #CiCall
+ * @permission: a second right the call needs
+ *
+ * For a call that shows what another right guards (employees' names in a
+ * zone's access list, say): the actor's scope for @permission as well.
+ *
+ * Returns: the scope; %CI_SCOPE_NONE if the policy cannot be read
+ */
+CiScope
+_ci_call_also_may (CiCall   *call,
+                   CiAction  permission)
+{
+  g_autoptr(CiPolicy) policy = ci_policy_new_default ();
+
+  if (!ci_store_policy_load (call->services->store, policy, NULL))
+    return CI_SCOPE_NONE;
+  return ci_policy_scope_for (policy, ci_operator_get_roles (call->actor), permission);
+}
+
+/**
  * _ci_call_refuse:
  * @call: a started #CiCall
  * @error: return location for a #CI_SERVICE_ERROR_PERMISSION_DENIED error
@@ -937,6 +958,31 @@ collect_list_item (const CiAuditEntry *e,
   return TRUE;
 }
 
+/* Which entries someone looked at, so the log says it too. */
+static void
+record_list_filter (CiCall              *call,
+                    const CiAuditFilter *f)
+{
+  struct { const char *key; gint64 value; } numbers[] = {
+    { "before_seq", f->before_seq }, { "after_seq", f->after_seq },
+    { "since_us", f->since_us }, { "until_us", f->until_us }, { "outcomes", f->outcomes },
+  };
+
+  _ci_call_detail (call, "operator_filter", f->operator_login);
+  if (f->action_prefix && *f->action_prefix)
+    _ci_call_detail (call, "action_filter", f->action_prefix);
+  if (f->subject_id && *f->subject_id)
+    _ci_call_detail (call, "subject_filter", f->subject_id);
+  if (f->text && *f->text)
+    _ci_call_detail (call, "text", f->text);
+  for (guint i = 0; i < G_N_ELEMENTS (numbers); i++)
+    if (numbers[i].value != 0)
+      {
+        g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, numbers[i].value);
+        _ci_call_detail (call, numbers[i].key, text);
+      }
+}
+
 /**
  * ci_services_audit_list:
  * @self: a #CiServices
@@ -979,9 +1025,7 @@ ci_services_audit_list (CiServices           *self,
   f.newest_first = TRUE;
   if (f.limit == 0 || f.limit > CI_AUDIT_LIST_MAX)
     f.limit = CI_AUDIT_LIST_MAX;
-  _ci_call_detail (&call, "operator_filter", f.operator_login);
-  if (f.text && *f.text)
-    _ci_call_detail (&call, "text", f.text);
+  record_list_filter (&call, &f);
   items = g_ptr_array_new_with_free_func ((GDestroyNotify) ci_audit_list_item_free);
   if (!ci_store_audit_foreach (self->store, &f, collect_list_item, items, error))
     {
