@@ -17,6 +17,7 @@
 #include "ci-employees-page.h"
 #include "ci-face-zoom.h"
 #include "ci-issue-page.h"
+#include "ci-preferences-window.h"
 #include "ci-reader-chooser.h"
 #include "ci-test-app.h"
 #include "ci-test-vcard.h"
@@ -51,6 +52,48 @@ test_sign_in_shows_role (void)
   ci_test_lock ();
   g_assert_cmpstr (ci_window_get_visible_page (ci_test_window), ==, "sign-in");
   g_assert_cmpstr (gtk_label_get_text (label), ==, "");
+}
+
+static GtkWindow *
+find_window (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) w = g_list_model_get_item (toplevels, i);
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
+        return GTK_WINDOW (w);
+    }
+  return NULL;
+}
+
+/* The desk's settings are an administrator's; the lock closes every window
+ * and dialog opened from the main one, a PIN being asked for included. */
+static void
+test_lock_closes_windows (void)
+{
+  gtk_widget_activate_action (GTK_WIDGET (ci_test_window), "win.preferences", NULL);
+  g_assert_null (find_window (CI_TYPE_PREFERENCES_WINDOW));
+
+  ci_test_sign_in_ok ("hr");
+  gtk_widget_activate_action (GTK_WIDGET (ci_test_window), "win.preferences", NULL);
+  g_assert_null (find_window (CI_TYPE_PREFERENCES_WINDOW));
+  gtk_widget_activate_action (GTK_WIDGET (ci_test_window), "win.issue-for", "s", "E-1002");
+  g_assert_true (gtk_widget_activate_action (ci_test_window_child ("issue_page"), "issue.start",
+                                             NULL));
+  CI_TEST_WAIT_FOR (ci_test_find_dialog () != NULL);
+  ci_test_lock ();
+  ci_test_run_for (50);
+  g_assert_null (ci_test_find_dialog ());
+  g_assert_false (ci_issue_page_get_busy (ci_test_window_child ("issue_page")));
+
+  ci_test_sign_in_ok ("admin");
+  gtk_widget_activate_action (GTK_WIDGET (ci_test_window), "win.preferences", NULL);
+  g_assert_nonnull (find_window (CI_TYPE_PREFERENCES_WINDOW));
+  ci_test_lock ();
+  ci_test_run_for (50);
+  g_assert_null (find_window (CI_TYPE_PREFERENCES_WINDOW));
 }
 
 /* The front desk may not issue a first card: the page is not offered, and the
@@ -230,6 +273,7 @@ test_issue_card (void)
     g_assert_true (g_str_has_prefix (pdf, "%PDF"));
     g_clear_pointer (&pdf, g_free);
     ci_issue_page_print_face (page, printed);
+    CI_TEST_WAIT_FOR (!ci_issue_page_get_printing (page));
     g_assert_true (g_file_get_contents (printed, &pdf, &len, NULL));
     g_assert_true (g_str_has_prefix (pdf, "%PDF"));
     /* Two card-sized pages, front and back. */
@@ -273,6 +317,7 @@ main (int   argc,
   g_test_add_func ("/app/sign-in-refused", test_sign_in_refused);
   g_test_add_func ("/app/sign-in-shows-role", test_sign_in_shows_role);
   g_test_add_func ("/app/roles-shape-the-window", test_roles_shape_the_window);
+  g_test_add_func ("/app/lock-closes-windows", test_lock_closes_windows);
   g_test_add_func ("/app/employees-filter", test_employees_filter);
   g_test_add_func ("/app/issue-card", test_issue_card);
   g_test_add_func ("/app/idle-lock", test_idle_lock);

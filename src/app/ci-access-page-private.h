@@ -46,6 +46,7 @@ struct _CiAccessPage
   CiScope             grant_scope;
   char               *zone_code;     /* the chosen zone, kept across reloads */
   GCancellable       *cancellable;   /* the reads of this session */
+  GCancellable       *access_cancellable;  /* the chosen zone's access list */
   GCancellable       *reencode_cancellable;
   CiOperator         *reencode_actor;
   guint               pending;       /* jobs under way */

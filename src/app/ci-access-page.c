@@ -598,7 +598,13 @@ load_access (CiAccessPage *self)
       return;
     }
   r->zone = g_strdup (self->zone_code);
-  run (self, access_thread, r, (GDestroyNotify) g_ptr_array_unref, self->cancellable,
+  /* The list of a zone chosen before must not arrive under this one. */
+  g_cancellable_cancel (self->access_cancellable);
+  g_clear_object (&self->access_cancellable);
+  self->access_cancellable = g_cancellable_new ();
+  g_signal_connect_object (self->cancellable, "cancelled", G_CALLBACK (g_cancellable_cancel),
+                           self->access_cancellable, G_CONNECT_SWAPPED);
+  run (self, access_thread, r, (GDestroyNotify) g_ptr_array_unref, self->access_cancellable,
        access_done, g_object_ref (self));
 }
 
@@ -699,7 +705,7 @@ write_done (GObject      *source,
   if (done != NULL && done != GINT_TO_POINTER (TRUE))
     g_object_unref (done);
   /* Whoever signed in since sees nothing of it. */
-  if (w->actor != ci_application_get_operator (get_app ()))
+  if (!ci_application_is_signed_in (get_app (), w->actor))
     {
       write_free (w);
       return;
@@ -804,7 +810,7 @@ reencode_done (GObject      *source,
   gtk_widget_set_sensitive (GTK_WIDGET (self->reader_chooser), TRUE);
   update_actions (self);
   /* Whoever signed in since sees nothing of it. */
-  if (actor != ci_application_get_operator (get_app ()))
+  if (!ci_application_is_signed_in (get_app (), actor))
     return;
   if (!ok)
     {
@@ -880,7 +886,10 @@ ci_access_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->access_cancellable);
+  g_clear_object (&self->access_cancellable);
   g_cancellable_cancel (self->reencode_cancellable);
+  g_clear_object (&self->reencode_cancellable);
   g_clear_object (&self->reencode_actor);
   gtk_widget_dispose_template (GTK_WIDGET (self), CI_TYPE_ACCESS_PAGE);
   g_clear_pointer (&self->zones, g_ptr_array_unref);

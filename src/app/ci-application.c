@@ -80,6 +80,7 @@ typedef struct
   CiServices *services;
   CiKeyStore *keys;
   char       *notice;
+  gboolean    needs_setup;
 } Opening;
 
 static void
@@ -117,6 +118,7 @@ open_thread (gpointer       data,
     return NULL;
   o->services = ci_services_new (o->store, o->desk);
   o->notice = ci_store_get_setting (o->store, "sign-in-notice");
+  o->needs_setup = ci_services_needs_setup (o->services);
   if (g_file_test (o->keystore, G_FILE_TEST_EXISTS))
     {
       if (!(o->keys = ci_key_store_open (o->keystore, error)))
@@ -150,9 +152,7 @@ open_done (GObject      *source,
   self->services = g_steal_pointer (&o->services);
   self->keys = g_steal_pointer (&o->keys);
   self->notice = g_steal_pointer (&o->notice);
-  /* Only the count of operators: cheap, and known before the window needs it. */
-  set_phase (self, ci_services_needs_setup (self->services) ? CI_PHASE_SETUP
-                                                            : CI_PHASE_SIGNED_OUT);
+  set_phase (self, o->needs_setup ? CI_PHASE_SETUP : CI_PHASE_SIGNED_OUT);
 }
 
 static char *
@@ -211,6 +211,60 @@ ci_application_note_input (CiApplication *self)
   g_return_if_fail (CI_IS_APPLICATION (self));
 
   self->last_input = g_get_monotonic_time ();
+}
+
+static gboolean
+note_key (GtkEventControllerKey *controller,
+          guint                  keyval,
+          guint                  keycode,
+          GdkModifierType        state,
+          CiApplication         *self)
+{
+  ci_application_note_input (self);
+  return GDK_EVENT_PROPAGATE;
+}
+
+/* Every key press, click and pointer motion in any of the application's
+ * windows (dialogs, the employee editor) counts as someone at the desk. */
+static void
+watch_window (CiApplication *self,
+              GtkWindow     *window)
+{
+  GtkEventController *key, *motion;
+  GtkGesture *click;
+
+  if (g_object_get_data (G_OBJECT (window), "ci-input-watched") != NULL)
+    return;
+  g_object_set_data (G_OBJECT (window), "ci-input-watched", GINT_TO_POINTER (TRUE));
+  key = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (key, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (key, "key-pressed", G_CALLBACK (note_key), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (window), key);
+  motion = gtk_event_controller_motion_new ();
+  g_signal_connect_object (motion, "motion", G_CALLBACK (ci_application_note_input), self,
+                           G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (window), motion);
+  click = gtk_gesture_click_new ();
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), 0);
+  g_signal_connect_object (click, "pressed", G_CALLBACK (ci_application_note_input), self,
+                           G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (window), GTK_EVENT_CONTROLLER (click));
+}
+
+static void
+toplevels_changed (GListModel    *toplevels,
+                   guint          position,
+                   guint          removed,
+                   guint          added,
+                   CiApplication *self)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      watch_window (self, window);
+    }
 }
 
 /* ─── actions ───────────────────────────────────────────────────────────── */
@@ -289,7 +343,7 @@ ci_application_startup (GApplication *app)
   const struct { const char *action; const char *accels[3]; } accels[] = {
     { "app.lock", { "<Control>l", NULL } },
     { "app.quit", { "<Control>q", NULL } },
-    { "app.preferences", { "<Control>comma", NULL } },
+    { "win.preferences", { "<Control>comma", NULL } },
     { "win.find", { "<Control>f", NULL } },
     { "win.page::employees", { "<Alt>1", NULL } },
     { "win.page::issue", { "<Alt>2", NULL } },
@@ -311,6 +365,8 @@ ci_application_startup (GApplication *app)
   ci_reader_monitor_start (self->monitor);
   self->last_input = g_get_monotonic_time ();
   self->idle_source = g_timeout_add_seconds (IDLE_CHECK_SECONDS, idle_check, self);
+  g_signal_connect_object (gtk_window_get_toplevels (), "items-changed",
+                           G_CALLBACK (toplevels_changed), self, 0);
   start_opening (self);
 }
 
@@ -520,6 +576,25 @@ ci_application_get_sign_in_notice (CiApplication *self)
   g_return_val_if_fail (CI_IS_APPLICATION (self), NULL);
 
   return self->notice;
+}
+
+/**
+ * ci_application_is_signed_in:
+ * @self: a #CiApplication
+ * @op: (nullable): an operator who started something
+ *
+ * Returns: whether @op is the operator signed in now (the same login, even
+ *   after signing in again), so that what they started is shown to them and
+ *   to nobody else
+ */
+gboolean
+ci_application_is_signed_in (CiApplication *self,
+                             CiOperator    *op)
+{
+  g_return_val_if_fail (CI_IS_APPLICATION (self), FALSE);
+
+  return op != NULL && self->operator != NULL
+         && g_strcmp0 (ci_operator_get_login (op), ci_operator_get_login (self->operator)) == 0;
 }
 
 /**

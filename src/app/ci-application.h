@@ -44,6 +44,8 @@ GSettings       *ci_application_get_settings     (CiApplication  *self);
 CiReaderMonitor *ci_application_get_reader_monitor (CiApplication *self);
 const char      *ci_application_get_keystore_path (CiApplication *self);
 const char      *ci_application_get_sign_in_notice (CiApplication *self);
+gboolean         ci_application_is_signed_in     (CiApplication  *self,
+                                                  CiOperator     *op);
 gboolean         ci_application_may              (CiApplication  *self,
                                                   CiAction        action);
 void             ci_application_sign_in          (CiApplication  *self,

@@ -11,7 +11,11 @@
 #include <glib/gi18n.h>
 
 #include "ci-batch-page-private.h"
+#include "ci-ui.h"
 #include "services/ci-employee-csv.h"
+
+/* A batch file of 100,000 employees is about 10 MB. */
+#define CSV_MAX_BYTES (100 * 1000 * 1000)
 
 /* The batch page's file, read and checked on a worker thread. Either the
  * employee import format (the core's reader checks every row), or a single
@@ -281,15 +285,26 @@ _ci_batch_read_file (gpointer       data,
   g_autoptr(CiBatchLoaded) loaded = g_new0 (CiBatchLoaded, 1);
   g_autoptr(GArray) records = g_array_new (FALSE, FALSE, sizeof (Record));
   g_autoptr(CiCsvProblem) malformed = NULL;
-  g_autofree char *contents = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GError) read_error = NULL;
+  const char *contents;
   gsize len = 0;
   gboolean list;
 
   loaded->rows = g_ptr_array_new_with_free_func (_ci_batch_row_free);
   loaded->problems = g_ptr_array_new_with_free_func ((GDestroyNotify) ci_csv_problem_free);
   g_array_set_clear_func (records, record_clear);
-  if (!g_file_load_contents (r->file, cancellable, &contents, &len, NULL, error))
-    return NULL;
+  if (!(bytes = ci_ui_read_file (r->file, CSV_MAX_BYTES, cancellable, &read_error)))
+    {
+      if (g_error_matches (read_error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
+        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                             _("This file is larger than 100 MB: split the list into several "
+                               "batches."));
+      else
+        g_propagate_error (error, g_steal_pointer (&read_error));
+      return NULL;
+    }
+  contents = g_bytes_get_data (bytes, &len);
   ci_csv_parse (contents, len, collect_record, records, &malformed);
   list = records->len > 0 && g_array_index (records, Record, 0).n_fields == 1;
   if (list)

@@ -317,7 +317,12 @@ page_done (GObject      *source,
   if (a == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Cannot read employees: %s", error->message);
+        {
+          g_warning ("Cannot read employees: %s", error->message);
+          /* Read again when a view next asks for one of its rows. */
+          if (generation == (self->generation & 0xff))
+            g_hash_table_remove (self->pages, GUINT_TO_POINTER (page));
+        }
       return;
     }
   if (generation == (self->generation & 0xff))
@@ -367,6 +372,15 @@ new_page (CiEmployeeModel *self,
  * GTK 4.8, a change that removes and adds rows at once makes the views ask
  * for every added row, and a change that removes them all makes every row
  * widget anew; both cost far more than a keystroke may. */
+static gboolean
+page_in_use (GPtrArray *rows)
+{
+  for (guint i = 0; i < rows->len; i++)
+    if (G_OBJECT (rows->pdata[i])->ref_count > 1)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 reuse_rows (CiEmployeeModel *self)
 {
@@ -383,7 +397,9 @@ reuse_rows (CiEmployeeModel *self)
       GPtrArray *rows = value;
       guint n;
 
-      if (first >= self->ids->len)
+      /* Only pages a view still holds rows of: a list scrolled through
+       * from end to end would otherwise be read again on each keystroke. */
+      if (first >= self->ids->len || (page != 0 && !page_in_use (rows)))
         continue;
       n = MIN (PAGE_SIZE, self->ids->len - first);
       if (rows->len > n)

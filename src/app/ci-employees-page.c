@@ -14,6 +14,7 @@
 #include "ci-employee-editor.h"
 #include "ci-employees-page.h"
 #include "ci-job.h"
+#include "face/ci-face-render.h"
 #include "ci-ui.h"
 #include "ci-window.h"
 
@@ -113,6 +114,7 @@ typedef struct
 {
   CiEmployee *employee;
   GPtrArray  *cards;
+  GdkTexture *photo;     /* decoded here, off the main loop */
 } Detail;
 
 static void
@@ -133,6 +135,7 @@ detail_free (gpointer data)
 
   g_clear_object (&d->employee);
   g_clear_pointer (&d->cards, g_ptr_array_unref);
+  g_clear_object (&d->photo);
   g_free (d);
 }
 
@@ -149,6 +152,15 @@ detail_thread (gpointer       data,
     {
       detail_free (d);
       return NULL;
+    }
+  if (ci_employee_get_photo (d->employee) != NULL)
+    {
+      /* With the card face's decoder and its limits; a photo it refuses is
+       * simply not shown here (the issue page says what is wrong with it). */
+      g_autoptr(GdkPixbuf) pixbuf = ci_face_image_decode (ci_employee_get_photo (d->employee),
+                                                          NULL);
+      if (pixbuf != NULL)
+        d->photo = gdk_texture_new_for_pixbuf (pixbuf);
     }
   return d;
 }
@@ -182,8 +194,6 @@ show_detail (CiEmployeesPage *self,
   g_autofree char *name = ci_employee_dup_display_name (e);
   g_autofree char *validity = NULL;
   g_autofree char *department = NULL;
-  GBytes *photo = ci_employee_get_photo (e);
-  g_autoptr(GdkTexture) texture = NULL;
 
   gtk_label_set_text (self->name_label, name);
   adw_action_row_set_subtitle (self->number_row, ci_employee_get_number (e));
@@ -197,10 +207,8 @@ show_detail (CiEmployeesPage *self,
                               ci_employee_get_valid_until (e) ? ci_employee_get_valid_until (e)
                                                               : "");
   adw_action_row_set_subtitle (self->validity_row, validity);
-  if (photo != NULL)
-    texture = gdk_texture_new_from_bytes (photo, NULL);
-  gtk_picture_set_paintable (self->photo, GDK_PAINTABLE (texture));
-  gtk_widget_set_visible (GTK_WIDGET (self->photo), texture != NULL);
+  gtk_picture_set_paintable (self->photo, GDK_PAINTABLE (d->photo));
+  gtk_widget_set_visible (GTK_WIDGET (self->photo), d->photo != NULL);
 
   ci_ui_list_box_clear (self->cards_list);
   for (guint i = 0; i < d->cards->len; i++)
@@ -253,6 +261,9 @@ selection_changed (CiEmployeesPage *self)
   g_cancellable_cancel (self->detail_cancellable);
   g_clear_object (&self->detail_cancellable);
   g_clear_pointer (&self->shown_number, g_free);
+  /* Until the new one is read, nothing of the one before stays offered. */
+  gtk_stack_set_visible_child_name (self->detail_stack, "empty");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->issue_button), NULL);
   if (self->waiting_row != NULL)
     g_signal_handlers_disconnect_by_func (self->waiting_row, selection_changed, self);
   g_clear_object (&self->waiting_row);
@@ -545,6 +556,9 @@ ci_employees_page_init (CiEmployeesPage *self)
   set_column_factory (self->column_status, "status");
   self->model = ci_employee_model_new ();
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->model));
+  /* A query that fails, or finds as many as the one before, changes no items. */
+  g_signal_connect_object (self->model, "notify::loading", G_CALLBACK (update_count), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->model, "items-changed", G_CALLBACK (update_count), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->model, "notify::loading", G_CALLBACK (loading_changed), self,

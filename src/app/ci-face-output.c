@@ -159,8 +159,96 @@ card_page_setup (void)
   return setup;
 }
 
+typedef struct
+{
+  GtkWindow  *parent;
+  char       *export_pdf;
+} PrintRequest;
+
+static void
+print_request_free (gpointer data)
+{
+  PrintRequest *p = data;
+
+  g_clear_object (&p->parent);
+  g_free (p->export_pdf);
+  g_free (p);
+}
+
+static void
+print_free (gpointer data)
+{
+  Print *print = data;
+
+  g_clear_pointer (&print->tmpl, ci_face_template_free);
+  g_clear_pointer (&print->face, ci_face_data_unref);
+  g_clear_error (&print->error);
+  g_free (print);
+}
+
+/* On a worker: the template and what the card shows (a database read). */
+static gpointer
+print_read_thread (gpointer       data,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  Export *e = data;
+  Print *print = g_new0 (Print, 1);
+
+  if (!(print->tmpl = load_template (e->template_name, error))
+      || !(print->face = ci_services_face_data (e->services, e->actor, e->number, e->serial,
+                                                error)))
+    {
+      print_free (print);
+      return NULL;
+    }
+  return print;
+}
+
+/* On the main loop, with everything read: the print dialog and the pages. */
+static void
+print_read_done (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  PrintRequest *p = g_task_get_task_data (task);
+  g_autoptr(GtkPrintOperation) operation = NULL;
+  g_autoptr(GtkPageSetup) setup = NULL;
+  GError *error = NULL;
+  Print *print = ci_job_finish (result, &error);
+  GtkPrintOperationResult outcome;
+
+  if (print == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  operation = gtk_print_operation_new ();
+  setup = card_page_setup ();
+  gtk_print_operation_set_n_pages (operation, 2);
+  gtk_print_operation_set_default_page_setup (operation, setup);
+  gtk_print_operation_set_use_full_page (operation, TRUE);
+  gtk_print_operation_set_unit (operation, GTK_UNIT_MM);
+  g_signal_connect (operation, "draw-page", G_CALLBACK (draw_page), print);
+  if (p->export_pdf != NULL)
+    gtk_print_operation_set_export_filename (operation, p->export_pdf);
+  outcome = gtk_print_operation_run (operation,
+                                     p->export_pdf ? GTK_PRINT_OPERATION_ACTION_EXPORT
+                                                   : GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
+                                     p->parent, &error);
+  if (print->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&print->error));
+  else if (outcome == GTK_PRINT_OPERATION_RESULT_ERROR)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+  g_clear_error (&error);
+  print_free (print);
+}
+
 /**
- * ci_face_output_print:
+ * ci_face_output_print_async:
  * @parent: the window for the print dialog
  * @services: the desk's services
  * @actor: the signed-in operator
@@ -168,54 +256,52 @@ card_page_setup (void)
  * @serial: the card's serial, or 0 before it is issued
  * @template_name: the template id
  * @export_pdf: (nullable): print into this PDF file without a dialog
+ * @callback: called when printing is over
+ * @user_data: for @callback
+ *
+ * Prints both sides on a card-sized page through the GTK print dialog. What
+ * the card shows is read on a worker thread before the dialog opens.
+ */
+void
+ci_face_output_print_async (GtkWindow           *parent,
+                            CiServices          *services,
+                            CiOperator          *actor,
+                            const char          *employee_number,
+                            gint64               serial,
+                            const char          *template_name,
+                            const char          *export_pdf,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, NULL, callback, user_data);
+  PrintRequest *p = g_new0 (PrintRequest, 1);
+  Export *e = g_new0 (Export, 1);
+
+  p->parent = parent ? g_object_ref (parent) : NULL;
+  p->export_pdf = g_strdup (export_pdf);
+  g_task_set_task_data (task, p, print_request_free);
+  g_task_set_source_tag (task, ci_face_output_print_async);
+  e->services = g_object_ref (services);
+  e->actor = g_object_ref (actor);
+  e->number = g_strdup (employee_number);
+  e->serial = serial;
+  e->template_name = g_strdup (template_name);
+  ci_job_run (NULL, print_read_thread, e, export_free, print_free, NULL, print_read_done, task);
+}
+
+/**
+ * ci_face_output_print_finish:
+ * @result: the #GAsyncResult
  * @error: return location for an error
  *
- * Prints both sides on a card-sized page through the GTK print dialog. The
- * face data is read before the dialog opens: one small read.
- *
- * Returns: %TRUE unless printing failed (cancelling is no failure)
+ * Returns: %TRUE unless printing failed (cancelling the dialog is no failure)
  */
 gboolean
-ci_face_output_print (GtkWindow   *parent,
-                      CiServices  *services,
-                      CiOperator  *actor,
-                      const char  *employee_number,
-                      gint64       serial,
-                      const char  *template_name,
-                      const char  *export_pdf,
-                      GError     **error)
+ci_face_output_print_finish (GAsyncResult  *result,
+                             GError       **error)
 {
-  g_autoptr(GtkPrintOperation) operation = gtk_print_operation_new ();
-  g_autoptr(GtkPageSetup) setup = card_page_setup ();
-  Print print = { 0 };
-  GtkPrintOperationResult result;
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == ci_face_output_print_async,
+                        FALSE);
 
-  if (!(print.tmpl = load_template (template_name, error)))
-    return FALSE;
-  print.face = ci_services_face_data (services, actor, employee_number, serial, error);
-  if (print.face == NULL)
-    {
-      ci_face_template_free (print.tmpl);
-      return FALSE;
-    }
-  gtk_print_operation_set_n_pages (operation, 2);
-  gtk_print_operation_set_default_page_setup (operation, setup);
-  gtk_print_operation_set_use_full_page (operation, TRUE);
-  gtk_print_operation_set_unit (operation, GTK_UNIT_MM);
-  gtk_print_operation_set_job_name (operation, employee_number);
-  g_signal_connect (operation, "draw-page", G_CALLBACK (draw_page), &print);
-  if (export_pdf != NULL)
-    gtk_print_operation_set_export_filename (operation, export_pdf);
-  result = gtk_print_operation_run (operation,
-                                    export_pdf ? GTK_PRINT_OPERATION_ACTION_EXPORT
-                                               : GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
-                                    parent, error);
-  ci_face_template_free (print.tmpl);
-  ci_face_data_unref (print.face);
-  if (print.error != NULL)
-    {
-      g_propagate_error (error, print.error);
-      return FALSE;
-    }
-  return result != GTK_PRINT_OPERATION_RESULT_ERROR;
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

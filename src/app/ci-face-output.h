@@ -23,13 +23,16 @@ void      ci_face_output_export_async  (CiServices          *services,
                                         gpointer             user_data);
 gboolean  ci_face_output_export_finish (GAsyncResult        *result,
                                         GError             **error);
-gboolean  ci_face_output_print         (GtkWindow           *parent,
+void      ci_face_output_print_async   (GtkWindow           *parent,
                                         CiServices          *services,
                                         CiOperator          *actor,
                                         const char          *employee_number,
                                         gint64               serial,
                                         const char          *template_name,
                                         const char          *export_pdf,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+gboolean  ci_face_output_print_finish  (GAsyncResult        *result,
                                         GError             **error);
 
 G_END_DECLS

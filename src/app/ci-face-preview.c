@@ -258,6 +258,24 @@ ci_face_preview_update (CiFacePreview *self,
 }
 
 /**
+ * ci_face_preview_clear:
+ * @self: a #CiFacePreview
+ *
+ * Forgets the face drawn last; a drawing still under way is dropped.
+ */
+void
+ci_face_preview_clear (CiFacePreview *self)
+{
+  g_return_if_fail (CI_IS_FACE_PREVIEW (self));
+
+  self->generation++;
+  g_clear_object (&self->sides[0]);
+  g_clear_object (&self->sides[1]);
+  g_clear_pointer (&self->problems, g_ptr_array_unref);
+  g_clear_pointer (&self->holder, g_free);
+}
+
+/**
  * ci_face_preview_get_paintable:
  * @self: a #CiFacePreview
  * @side: front or back

@@ -24,6 +24,7 @@ void           ci_face_preview_update         (CiFacePreview *self,
                                                const char    *employee_number,
                                                gint64         serial,
                                                const char    *template_name);
+void           ci_face_preview_clear          (CiFacePreview *self);
 GdkPaintable  *ci_face_preview_get_paintable  (CiFacePreview *self,
                                                CiFaceSide     side);
 GPtrArray     *ci_face_preview_get_problems   (CiFacePreview *self);

@@ -139,7 +139,7 @@ replace_succeeded (CiFrontDeskPage *self,
   g_autofree char *text = NULL;
 
   self->issued = issued->serial;
-  if (ci_application_get_operator (get_app ()) != replace->actor)
+  if (!ci_application_is_signed_in (get_app (), replace->actor))
     return;
   /* Translators: the new card's serial, the old card's serial, the holder's name */
   text = g_strdup_printf (_("Card %s replaces card %s for %s: written, locked and verified. "
@@ -165,7 +165,7 @@ replace_done (GObject      *source,
   set_busy (self, FALSE);
   if (issued != NULL)
     replace_succeeded (self, replace, issued);
-  else if (ci_application_get_operator (get_app ()) == replace->actor)
+  else if (ci_application_is_signed_in (get_app (), replace->actor))
     {
       g_autofree char *text = NULL;
 
@@ -173,7 +173,7 @@ replace_done (GObject      *source,
       text = g_strdup_printf (_("The replacement was not issued. %s"), error->message);
       _ci_front_desk_page_show_message (self, text, FALSE);
     }
-  if (ci_application_get_operator (get_app ()) == replace->actor
+  if (ci_application_is_signed_in (get_app (), replace->actor)
       && g_strcmp0 (self->number, replace->number) == 0)
     _ci_front_desk_page_load_detail (self, self->number, 0);
   else
@@ -215,7 +215,7 @@ pin_chosen (GObject      *source,
   replace->pin = ci_pin_dialog_choose_finish (result, &generate, &error);
   /* Cancelled, or the session ended while the dialog was open. */
   if ((replace->pin == NULL && !generate) || replace->self->busy
-      || ci_application_get_operator (get_app ()) != replace->actor)
+      || !ci_application_is_signed_in (get_app (), replace->actor))
     {
       replace_free (replace);
       return;

@@ -782,6 +782,9 @@ ci_front_desk_page_init (CiFrontDeskPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->model = ci_employee_model_new ();
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->model));
+  /* A query that fails, or finds as many as the one before, changes no items. */
+  g_signal_connect_object (self->model, "notify::loading", G_CALLBACK (update_count), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->model, "items-changed", G_CALLBACK (update_count), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (get_app (), "notify::operator", G_CALLBACK (operator_changed), self,

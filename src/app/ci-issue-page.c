@@ -47,6 +47,7 @@ struct _CiIssuePage
   CiFacePreview *preview;
   GCancellable  *cancellable;
   gboolean       busy;
+  gboolean       printing;
   gint64         serial;
   char          *holder;
   guint          preview_source;
@@ -199,6 +200,8 @@ typedef struct
   char        *pin;
   char        *reader;
   char        *number;
+  char        *holder;
+  CiOperator  *actor;       /* who started it: the outcome is shown to them only */
   CiFaceTemplate *tmpl;
 } Issue;
 
@@ -211,6 +214,8 @@ issue_free (Issue *issue)
   g_free (issue->pin);
   g_free (issue->reader);
   g_free (issue->number);
+  g_free (issue->holder);
+  g_clear_object (&issue->actor);
   g_clear_pointer (&issue->tmpl, ci_face_template_free);
   g_free (issue);
 }
@@ -241,6 +246,13 @@ issue_done (GObject      *source,
 
   set_busy (self, FALSE);
   g_clear_object (&self->cancellable);
+  /* Locked meanwhile: the card is written and recorded, but neither the
+   * outcome nor a generated PIN is shown to whoever is at the desk now. */
+  if (!ci_application_is_signed_in (get_app (), issue->actor))
+    {
+      issue_free (issue);
+      return;
+    }
   if (issued == NULL)
     {
       /* Translators: %s is the core's explanation, written for the desk */
@@ -255,11 +267,11 @@ issue_done (GObject      *source,
   serial = g_strdup_printf ("%010" G_GINT64_FORMAT, issued->serial);
   /* Translators: the card serial, then the holder's name */
   text = g_strdup_printf (_("Card %s for %s is written, locked and verified. Hand it over."),
-                          serial, self->holder ? self->holder : issue->number);
+                          serial, issue->holder ? issue->holder : issue->number);
   show_result (self, text, TRUE);
   if (issued->pin != NULL)
     ci_pin_dialog_show_once (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                             self->holder ? self->holder : issue->number, issued->pin);
+                             issue->holder ? issue->holder : issue->number, issued->pin);
   issue_free (issue);
 }
 
@@ -281,8 +293,8 @@ run_issue (Issue *issue)
   self->cancellable = g_cancellable_new ();
   self->serial = 0;
   set_busy (self, TRUE);
-  ci_services_card_issue_async (ci_application_get_services (app),
-                                ci_application_get_operator (app), issue->number, &options,
+  ci_services_card_issue_async (ci_application_get_services (app), issue->actor,
+                                issue->number, &options,
                                 self->cancellable, issue_done, issue);
 }
 
@@ -296,7 +308,8 @@ pin_chosen (GObject      *source,
   gboolean generate = FALSE;
 
   issue->pin = ci_pin_dialog_choose_finish (result, &generate, &error);
-  if (issue->pin == NULL && !generate)
+  if ((issue->pin == NULL && !generate)
+      || !ci_application_is_signed_in (get_app (), issue->actor))
     {
       issue_free (issue);
       return;
@@ -331,12 +344,15 @@ start_action (GtkWidget  *widget,
   g_autoptr(GError) error = NULL;
   Issue *issue;
 
-  if (self->busy || employee_number (self)[0] == '\0')
+  if (self->busy || employee_number (self)[0] == '\0'
+      || ci_application_get_operator (get_app ()) == NULL)
     return;
   issue = g_new0 (Issue, 1);
   issue->self = g_object_ref (self);
   issue->reader = ci_reader_chooser_dup_reader (self->reader_chooser);
   issue->number = g_strdup (employee_number (self));
+  issue->holder = g_strdup (self->holder);
+  issue->actor = g_object_ref (ci_application_get_operator (get_app ()));
   if (issue->reader == NULL)
     {
       show_result (self, _("No card reader is connected."), FALSE);
@@ -449,6 +465,19 @@ export_action (GtkWidget  *widget,
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+static void
+print_done (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(CiIssuePage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  self->printing = FALSE;
+  if (!ci_face_output_print_finish (result, &error))
+    show_result (self, error->message, FALSE);
+}
+
 /**
  * ci_issue_page_print_face:
  * @self: a #CiIssuePage
@@ -462,18 +491,31 @@ ci_issue_page_print_face (CiIssuePage *self,
 {
   CiApplication *app = get_app ();
   g_autofree char *tmpl = selected_string (self->template_row);
-  g_autoptr(GError) error = NULL;
 
   g_return_if_fail (CI_IS_ISSUE_PAGE (self));
 
-  if (tmpl == NULL || employee_number (self)[0] == '\0'
+  if (tmpl == NULL || employee_number (self)[0] == '\0' || self->printing
       || ci_application_get_operator (app) == NULL)
     return;
-  if (!ci_face_output_print (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                             ci_application_get_services (app),
-                             ci_application_get_operator (app), employee_number (self),
-                             self->serial, tmpl, export_pdf, &error))
-    show_result (self, error->message, FALSE);
+  self->printing = TRUE;
+  ci_face_output_print_async (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                              ci_application_get_services (app),
+                              ci_application_get_operator (app), employee_number (self),
+                              self->serial, tmpl, export_pdf, print_done, g_object_ref (self));
+}
+
+/**
+ * ci_issue_page_get_printing:
+ * @self: a #CiIssuePage
+ *
+ * Returns: whether a print is being prepared or is under way
+ */
+gboolean
+ci_issue_page_get_printing (CiIssuePage *self)
+{
+  g_return_val_if_fail (CI_IS_ISSUE_PAGE (self), FALSE);
+
+  return self->printing;
 }
 
 static void
@@ -602,9 +644,12 @@ ci_issue_page_reset (CiIssuePage *self)
 {
   g_return_if_fail (CI_IS_ISSUE_PAGE (self));
 
-  if (self->busy)
-    return;
+  /* A card being written goes on (it is recorded); the page forgets it. */
+  g_clear_handle_id (&self->preview_source, g_source_remove);
+  ci_face_preview_clear (self->preview);
+  g_clear_pointer (&self->holder, g_free);
   gtk_editable_set_text (GTK_EDITABLE (self->employee_row), "");
+  g_clear_handle_id (&self->preview_source, g_source_remove);
   gtk_picture_set_paintable (self->front_picture, NULL);
   gtk_picture_set_paintable (self->back_picture, NULL);
   adw_action_row_set_subtitle (self->holder_row, "");

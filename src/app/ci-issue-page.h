@@ -23,5 +23,6 @@ void        ci_issue_page_export_face  (CiIssuePage *self,
                                         GFile       *file);
 void        ci_issue_page_print_face   (CiIssuePage *self,
                                         const char  *export_pdf);
+gboolean    ci_issue_page_get_printing (CiIssuePage *self);
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "ci-photo-cropper.h"
+#include "ci-ui.h"
 #include "face/ci-face-render.h"
 
 /* A photo with a frame at the ID photo's aspect ratio over it: the part inside
@@ -727,6 +728,8 @@ ci_photo_read_file (GFile         *file,
 {
   g_autoptr(GFileInfo) info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE,
                                                  G_FILE_QUERY_INFO_NONE, cancellable, error);
+  g_autoptr(GError) read_error = NULL;
+  GBytes *bytes;
 
   if (info == NULL)
     return NULL;
@@ -738,7 +741,15 @@ ci_photo_read_file (GFile         *file,
                    _("This photo is %s; choose one of at most 20 MB."), size);
       return NULL;
     }
-  return g_file_load_bytes (file, cancellable, NULL, error);
+  /* Whatever size it claims (a pipe, a file still growing). */
+  bytes = ci_ui_read_file (file, CI_FACE_IMAGE_MAX_BYTES, cancellable, &read_error);
+  if (g_error_matches (read_error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE))
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                         _("This photo is too large: choose one of at most 20 MB and 20 "
+                           "megapixels."));
+  else if (read_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&read_error));
+  return bytes;
 }
 
 /**

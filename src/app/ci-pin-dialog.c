@@ -23,6 +23,7 @@
 
 typedef struct
 {
+  GTask            *task;     /* until answered */
   AdwMessageDialog *dialog;
   GtkEditable      *pin;
   GtkEditable      *again;
@@ -71,6 +72,7 @@ responded (AdwMessageDialog *dialog,
 
   /* One answer only: closing the dialog afterwards may respond again. */
   g_signal_handlers_disconnect_by_func (dialog, responded, user_data);
+  form->task = NULL;
 
   if (g_strcmp0 (response, "issue") != 0)
     {
@@ -104,6 +106,20 @@ pin_entry (const char *name,
   gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   accessible_label, -1);
   return GTK_EDITABLE (entry);
+}
+
+/* Closed without an answer (the session was locked): no PIN was chosen. */
+static void
+destroyed (AdwMessageDialog *dialog,
+           Form             *form)
+{
+  GTask *task = g_steal_pointer (&form->task);
+
+  if (task == NULL)
+    return;
+  g_signal_handlers_disconnect_by_func (dialog, responded, task);
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("No PIN was chosen"));
+  g_object_unref (task);
 }
 
 /**
@@ -157,7 +173,9 @@ ci_pin_dialog_choose (GtkWindow           *parent,
    * validate()) after the answer, while the dialog goes away. */
   g_object_set_data_full (G_OBJECT (form->dialog), "ci-pin-form", form, g_free);
   g_task_set_task_data (task, form, NULL);
+  form->task = task;
   g_signal_connect (form->dialog, "response", G_CALLBACK (responded), task);
+  g_signal_connect (form->dialog, "destroy", G_CALLBACK (destroyed), form);
   validate (form);
   gtk_window_present (GTK_WINDOW (form->dialog));
   gtk_widget_grab_focus (GTK_WIDGET (form->pin));

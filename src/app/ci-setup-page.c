@@ -137,6 +137,11 @@ setup_done (GObject      *source,
     }
   g_settings_set_string (ci_application_get_settings (app), "last-operator",
                          text_of (self->login_row));
+  /* The page stays in the window: the secrets do not stay in it. */
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->password2_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->passphrase_row), "");
+  gtk_editable_set_text (GTK_EDITABLE (self->passphrase2_row), "");
   ci_application_setup_done (app, keys);
 }
 

@@ -107,3 +107,48 @@ ci_ui_employee_status_name (CiEmployeeStatus status)
       return ci_employee_status_to_string (status);
     }
 }
+
+/**
+ * ci_ui_read_file:
+ * @file: a file the operator chose
+ * @max_bytes: the most the desk accepts
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for an error; %G_IO_ERROR_MESSAGE_TOO_LARGE when
+ *   the file holds more than @max_bytes
+ *
+ * Reads a whole file, but never more than @max_bytes + 1 bytes, whatever
+ * size the file claims (a pipe, a file still growing). For worker threads.
+ *
+ * Returns: (transfer full): the bytes, or %NULL
+ */
+GBytes *
+ci_ui_read_file (GFile         *file,
+                 gsize          max_bytes,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  g_autoptr(GFileInputStream) in = g_file_read (file, cancellable, error);
+  g_autoptr(GByteArray) data = g_byte_array_new ();
+  guint8 buffer[65536];
+
+  if (in == NULL)
+    return NULL;
+  for (;;)
+    {
+      gssize n = g_input_stream_read (G_INPUT_STREAM (in), buffer, sizeof buffer, cancellable,
+                                      error);
+
+      if (n < 0)
+        return NULL;
+      if (n == 0)
+        break;
+      g_byte_array_append (data, buffer, n);
+      if (data->len > max_bytes)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_MESSAGE_TOO_LARGE,
+                       "the file holds more than %" G_GSIZE_FORMAT " bytes", max_bytes);
+          return NULL;
+        }
+    }
+  return g_byte_array_free_to_bytes (g_steal_pointer (&data));
+}

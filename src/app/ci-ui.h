@@ -19,5 +19,9 @@ void        ci_ui_show_outcome         (GtkLabel         *label,
 void        ci_ui_list_box_clear       (GtkListBox       *list);
 const char *ci_ui_card_state_name      (CiCardState       state);
 const char *ci_ui_employee_status_name (CiEmployeeStatus  status);
+GBytes     *ci_ui_read_file            (GFile            *file,
+                                        gsize             max_bytes,
+                                        GCancellable     *cancellable,
+                                        GError          **error);
 
 G_END_DECLS

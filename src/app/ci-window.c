@@ -99,12 +99,44 @@ update_operator (CiWindow *self)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
 }
 
+static gboolean
+belongs_to (GtkWindow *window,
+            GtkWindow *owner)
+{
+  for (GtkWindow *w = gtk_window_get_transient_for (window); w; w = gtk_window_get_transient_for (w))
+    if (w == owner)
+      return TRUE;
+  return FALSE;
+}
+
+/* At the lock every dialog and window opened from this one goes: nothing of
+ * the last operator's (a PIN, a name, a form) stays on the screen. */
+static void
+close_secondary_windows (CiWindow *self)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  g_autoptr(GPtrArray) doomed = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+      if (belongs_to (w, GTK_WINDOW (self)))
+        g_ptr_array_add (doomed, g_steal_pointer (&w));
+    }
+  for (guint i = 0; i < doomed->len; i++)
+    gtk_window_destroy (doomed->pdata[i]);
+}
+
 static void
 phase_changed (CiWindow *self)
 {
   CiApplication *app = get_app (self);
   const GError *error;
 
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.preferences",
+                                 ci_application_may (app, CI_ACTION_ADMIN)
+                                 || ci_application_get_phase (app) == CI_PHASE_FAILED);
   switch (ci_application_get_phase (app))
     {
     case CI_PHASE_OPENING:
@@ -120,6 +152,7 @@ phase_changed (CiWindow *self)
       break;
     case CI_PHASE_SIGNED_OUT:
       /* Nothing the last operator saw stays behind the sign-in page. */
+      close_secondary_windows (self);
       ci_employees_page_reload (self->employees_page);
       ci_issue_page_reset (self->issue_page);
       ci_sign_in_page_reset (self->sign_in_page);
@@ -181,49 +214,21 @@ preferences_action (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   CiWindow *self = CI_WINDOW (widget);
-  CiPreferencesWindow *prefs = ci_preferences_window_new (get_app (self));
+  CiApplication *app = get_app (self);
+  CiPreferencesWindow *prefs;
+
+  /* The desk's settings: the database, the desk's name in the audit log, the
+   * idle lock. An administrator's, or anyone's when the database cannot be
+   * opened (to point the desk at the right one). */
+  if (!ci_application_may (app, CI_ACTION_ADMIN) && ci_application_get_phase (app) != CI_PHASE_FAILED)
+    return;
+  prefs = ci_preferences_window_new (app);
 
   gtk_window_set_transient_for (GTK_WINDOW (prefs), GTK_WINDOW (self));
   gtk_window_present (GTK_WINDOW (prefs));
 }
 
 /* ─── window ────────────────────────────────────────────────────────────── */
-
-static gboolean
-note_key (GtkEventControllerKey *controller,
-          guint                  keyval,
-          guint                  keycode,
-          GdkModifierType        state,
-          CiWindow              *self)
-{
-  ci_application_note_input (get_app (self));
-  return GDK_EVENT_PROPAGATE;
-}
-
-static void
-note_pointer (CiWindow *self)
-{
-  ci_application_note_input (get_app (self));
-}
-
-/* Every key press, click and pointer motion counts as someone at the desk. */
-static void
-watch_input (CiWindow *self)
-{
-  GtkEventController *key = gtk_event_controller_key_new ();
-  GtkEventController *motion = gtk_event_controller_motion_new ();
-  GtkGesture *click = gtk_gesture_click_new ();
-
-  gtk_event_controller_set_propagation_phase (key, GTK_PHASE_CAPTURE);
-  g_signal_connect (key, "key-pressed", G_CALLBACK (note_key), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), key);
-  g_signal_connect_swapped (motion, "motion", G_CALLBACK (note_pointer), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), motion);
-  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
-  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), 0);
-  g_signal_connect_swapped (click, "pressed", G_CALLBACK (note_pointer), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
-}
 
 static gboolean
 ci_window_close_request (GtkWindow *window)
@@ -255,7 +260,6 @@ attach (CiWindow      *self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (app, "notify::operator", G_CALLBACK (update_operator), self,
                            G_CONNECT_SWAPPED);
-  watch_input (self);
   phase_changed (self);
 }
 
