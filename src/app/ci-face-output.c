@@ -44,15 +44,6 @@ export_free (gpointer data)
   g_free (e);
 }
 
-static CiFaceTemplate *
-load_template (const char  *name,
-               GError     **error)
-{
-  g_autofree char *path = ci_face_template_find (name, error);
-
-  return path ? ci_face_template_load (path, error) : NULL;
-}
-
 static gpointer
 export_thread (gpointer       data,
                GCancellable  *cancellable,
@@ -61,7 +52,7 @@ export_thread (gpointer       data,
   Export *e = data;
   g_autofree char *path = g_file_get_path (e->file);
   g_autofree char *lower = g_ascii_strdown (path, -1);
-  g_autoptr(CiFaceTemplate) tmpl = load_template (e->template_name, error);
+  g_autoptr(CiFaceTemplate) tmpl = ci_face_template_open (e->template_name, error);
   g_autoptr(CiFaceData) face = NULL;
   gboolean ok;
 
@@ -195,7 +186,7 @@ print_read_thread (gpointer       data,
   Export *e = data;
   Print *print = g_new0 (Print, 1);
 
-  if (!(print->tmpl = load_template (e->template_name, error))
+  if (!(print->tmpl = ci_face_template_open (e->template_name, error))
       || !(print->face = ci_services_face_data (e->services, e->actor, e->number, e->serial,
                                                 error)))
     {

@@ -119,13 +119,12 @@ render_thread (gpointer       data,
 {
   Request *r = data;
   g_autoptr(Rendered) out = g_new0 (Rendered, 1);
-  g_autofree char *path = ci_face_template_find (r->template_name, error);
   g_autoptr(CiFaceTemplate) tmpl = NULL;
   g_autoptr(CiFaceData) face = NULL;
   g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (
     (GDestroyNotify) ci_face_problem_free);
 
-  if (path == NULL || !(tmpl = ci_face_template_load (path, error)))
+  if (!(tmpl = ci_face_template_open (r->template_name, error)))
     return NULL;
   if (r->number[0] != '\0')
     {
@@ -143,12 +142,11 @@ render_thread (gpointer       data,
   if (r->number[0] != '\0')
     {
       /* Placeholders issuing fills in (serial, QR code) are not problems yet. */
-      g_autoptr(GPtrArray) blocking = r->serial > 0 ? g_ptr_array_ref (problems)
-                                                    : ci_face_problems_before_issue (tmpl, face);
-
-      for (guint i = 0; i < blocking->len; i++)
+      if (r->serial == 0)
+        ci_face_problems_drop_made_by_issuing (problems);
+      for (guint i = 0; i < problems->len; i++)
         g_ptr_array_add (out->problems,
-                         g_strdup (((CiFaceProblem *) blocking->pdata[i])->message));
+                         g_strdup (((CiFaceProblem *) problems->pdata[i])->message));
     }
   return g_steal_pointer (&out);
 }
@@ -313,15 +311,4 @@ ci_face_preview_get_holder (CiFacePreview *self)
   g_return_val_if_fail (CI_IS_FACE_PREVIEW (self), NULL);
 
   return self->holder;
-}
-
-/**
- * ci_face_preview_list_templates:
- *
- * Returns: (transfer full): the template ids to choose from
- */
-char **
-ci_face_preview_list_templates (void)
-{
-  return ci_face_template_list ();
 }

@@ -29,6 +29,5 @@ GdkPaintable  *ci_face_preview_get_paintable  (CiFacePreview *self,
                                                CiFaceSide     side);
 GPtrArray     *ci_face_preview_get_problems   (CiFacePreview *self);
 const char    *ci_face_preview_get_holder     (CiFacePreview *self);
-char         **ci_face_preview_list_templates (void);
 
 G_END_DECLS

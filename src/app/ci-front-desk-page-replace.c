@@ -231,7 +231,6 @@ load_template (GError **error)
   g_autofree char *name = g_settings_get_string (ci_application_get_settings (get_app ()),
                                                  "card-template");
   g_auto(GStrv) names = ci_face_template_list ();
-  g_autofree char *path = NULL;
 
   if (names == NULL || names[0] == NULL)
     {
@@ -244,9 +243,7 @@ load_template (GError **error)
       g_free (name);
       name = g_strdup (names[0]);
     }
-  if (!(path = ci_face_template_find (name, error)))
-    return NULL;
-  return ci_face_template_load (path, error);
+  return ci_face_template_open (name, error);
 }
 
 static void

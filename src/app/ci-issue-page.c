@@ -152,7 +152,7 @@ template_changed (CiIssuePage *self)
 static void
 load_templates (CiIssuePage *self)
 {
-  g_auto(GStrv) names = ci_face_preview_list_templates ();
+  g_auto(GStrv) names = ci_face_template_list ();
   g_autofree char *preferred = g_settings_get_string (ci_application_get_settings (get_app ()),
                                                       "card-template");
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->template_list));
@@ -322,7 +322,6 @@ load_template (CiIssuePage  *self,
                GError      **error)
 {
   g_autofree char *name = selected_string (self->template_row);
-  g_autofree char *path = NULL;
 
   if (name == NULL)
     {
@@ -330,9 +329,7 @@ load_template (CiIssuePage  *self,
                            _("No card template is installed."));
       return NULL;
     }
-  if (!(path = ci_face_template_find (name, error)))
-    return NULL;
-  return ci_face_template_load (path, error);
+  return ci_face_template_open (name, error);
 }
 
 static void
@@ -645,10 +642,10 @@ ci_issue_page_reset (CiIssuePage *self)
   g_return_if_fail (CI_IS_ISSUE_PAGE (self));
 
   /* A card being written goes on (it is recorded); the page forgets it. */
-  g_clear_handle_id (&self->preview_source, g_source_remove);
   ci_face_preview_clear (self->preview);
   g_clear_pointer (&self->holder, g_free);
   gtk_editable_set_text (GTK_EDITABLE (self->employee_row), "");
+  /* Clearing the number scheduled a preview: there is nothing to draw. */
   g_clear_handle_id (&self->preview_source, g_source_remove);
   gtk_picture_set_paintable (self->front_picture, NULL);
   gtk_picture_set_paintable (self->back_picture, NULL);

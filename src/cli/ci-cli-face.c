@@ -43,9 +43,7 @@ CiFaceTemplate *
 ci_cli_load_template (const char  *name,
                       GError     **error)
 {
-  g_autofree char *path = ci_face_template_find (name ? name : "colour-badge", error);
-
-  return path ? ci_face_template_load (path, error) : NULL;
+  return ci_face_template_open (name ? name : "colour-badge", error);
 }
 
 /* The employee's (or one card's) face as PNG, PDF or SVG, by the output's

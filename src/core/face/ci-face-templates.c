@@ -121,3 +121,24 @@ ci_face_template_list (void)
   g_strv_builder_addv (list, (const char **) ids);
   return g_strv_builder_end (list);
 }
+
+/**
+ * ci_face_template_open:
+ * @name: a template's id ("colour-badge") or the path of a template file
+ * @error: return location for a %CI_FACE_TEMPLATE_ERROR error
+ *
+ * ci_face_template_find() and ci_face_template_load() in one.
+ *
+ * Returns: (transfer full): the template, or %NULL
+ */
+CiFaceTemplate *
+ci_face_template_open (const char  *name,
+                       GError     **error)
+{
+  g_autofree char *path = NULL;
+
+  g_return_val_if_fail (name != NULL, NULL);
+
+  path = ci_face_template_find (name, error);
+  return path ? ci_face_template_load (path, error) : NULL;
+}

@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 
 char          **ci_face_template_dirs (void);
 char          **ci_face_template_list (void);
+CiFaceTemplate *ci_face_template_open (const char  *name,
+                                       GError     **error);
 char           *ci_face_template_find (const char  *name,
                                        GError     **error);
 

@@ -79,6 +79,25 @@ highest_level (CiStore     *store,
   return level;
 }
 
+/* The highest security level among the employee's zones, and its colour. */
+static gboolean
+set_zone_level (CiFaceData  *data,
+                CiStore     *store,
+                CiEmployee  *employee,
+                GError     **error)
+{
+  int level = highest_level (store, employee, error);
+
+  if (level < -1)
+    return FALSE;
+  if (level >= 0)
+    {
+      ci_face_data_set (data, "zone.level", ci_zone_level_name (level));
+      ci_face_data_set_zone_colour (data, ci_zone_level_colour (level));
+    }
+  return TRUE;
+}
+
 static void
 set_employee (CiFaceData *data,
               CiEmployee *e)
@@ -136,8 +155,6 @@ GPtrArray *
 ci_face_problems_before_issue (const CiFaceTemplate *tmpl,
                                const CiFaceData     *data)
 {
-  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (
-    (GDestroyNotify) ci_face_problem_free);
   GPtrArray *problems = g_ptr_array_new_with_free_func ((GDestroyNotify) ci_face_problem_free);
 
   for (CiFaceSide side = CI_FACE_FRONT; side <= CI_FACE_BACK; side++)
@@ -145,14 +162,29 @@ ci_face_problems_before_issue (const CiFaceTemplate *tmpl,
       cairo_surface_t *surface = cairo_recording_surface_create (CAIRO_CONTENT_COLOR, NULL);
       cairo_t *cr = cairo_create (surface);
 
-      ci_face_render (tmpl, side, data, cr, 1.0, all, NULL);
+      ci_face_render (tmpl, side, data, cr, 1.0, problems, NULL);
       cairo_destroy (cr);
       cairo_surface_destroy (surface);
     }
-  for (guint i = 0; i < all->len; i++)
-    if (!made_by_issuing (((CiFaceProblem *) all->pdata[i])->field))
-      g_ptr_array_add (problems, g_ptr_array_steal_index (all, i--));
+  ci_face_problems_drop_made_by_issuing (problems);
   return problems;
+}
+
+/**
+ * ci_face_problems_drop_made_by_issuing:
+ * @problems: (element-type CiFaceProblem): what ci_face_render() found
+ *
+ * Leaves out of @problems what issuing the card makes (its serial, its QR
+ * code), for a face drawn before the card exists.
+ */
+void
+ci_face_problems_drop_made_by_issuing (GPtrArray *problems)
+{
+  g_return_if_fail (problems != NULL);
+
+  for (guint i = 0; i < problems->len; i++)
+    if (made_by_issuing (((CiFaceProblem *) problems->pdata[i])->field))
+      g_ptr_array_remove_index (problems, i--);
 }
 
 /* Refuses to go on when the face the card will get lacks something. */
@@ -165,16 +197,10 @@ _ci_services_face_complete (CiServices            *self,
   g_autoptr(CiFaceData) data = ci_face_data_new ();
   g_autoptr(GPtrArray) problems = NULL;
   g_autoptr(GString) list = g_string_new (NULL);
-  int level;
 
   set_employee (data, employee);
-  if ((level = highest_level (self->store, employee, error)) < -1)
+  if (!set_zone_level (data, self->store, employee, error))
     return FALSE;
-  if (level >= 0)
-    {
-      ci_face_data_set (data, "zone.level", ci_zone_level_name (level));
-      ci_face_data_set_zone_colour (data, ci_zone_level_colour (level));
-    }
   problems = ci_face_problems_before_issue (tmpl, data);
   if (problems->len == 0)
     return TRUE;
@@ -218,7 +244,6 @@ ci_services_face_data (CiServices  *self,
   g_autoptr(CiFaceData) data = ci_face_data_new ();
   g_autoptr(CiCard) card = NULL;
   g_autofree char *serial_text = ci_card_format_serial (serial);
-  int level;
 
   g_return_val_if_fail (CI_IS_SERVICES (self), NULL);
   g_return_val_if_fail (employee_number != NULL || serial > 0, NULL);
@@ -263,13 +288,8 @@ ci_services_face_data (CiServices  *self,
       if (cards->len > 0)
         card = g_object_ref (cards->pdata[cards->len - 1]);
     }
-  if ((level = highest_level (self->store, employee, error)) < -1)
+  if (!set_zone_level (data, self->store, employee, error))
     goto fail;
-  if (level >= 0)
-    {
-      ci_face_data_set (data, "zone.level", ci_zone_level_name (level));
-      ci_face_data_set_zone_colour (data, ci_zone_level_colour (level));
-    }
   if (card)
     {
       g_autofree char *text = ci_card_format_serial (ci_card_get_serial (card));

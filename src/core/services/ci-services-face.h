@@ -23,6 +23,7 @@ CiFaceData *ci_services_face_data     (CiServices  *self,
 
 GPtrArray  *ci_face_problems_before_issue (const CiFaceTemplate *tmpl,
                                            const CiFaceData     *data);
+void        ci_face_problems_drop_made_by_issuing (GPtrArray    *problems);
 gboolean    _ci_services_face_complete    (CiServices           *self,
                                            CiEmployee           *employee,
                                            const CiFaceTemplate *tmpl,
