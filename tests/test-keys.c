@@ -6,6 +6,7 @@
 
 #include "keys/ci-digest.h"
 #include "keys/ci-key-store.h"
+#include "keys/ci-openssl-private.h"
 #include "keys/ci-password.h"
 
 #include <string.h>
@@ -966,6 +967,85 @@ test_store_bad_signature (StoreFixture  *fx,
   g_assert_nonnull (error);
 }
 
+/* A DER SubjectPublicKeyInfo of @pkey, its point in @form. */
+static GBytes *
+spki_in_form (EVP_PKEY   *pkey,
+              const char *form)
+{
+  unsigned char *der = NULL;
+  int len;
+  GBytes *bytes;
+
+  g_assert_cmpint (EVP_PKEY_set_utf8_string_param (pkey, OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT,
+                                                   form), ==, 1);
+  len = i2d_PUBKEY (pkey, &der);
+  g_assert_cmpint (len, >, 0);
+  bytes = g_bytes_new (der, len);
+  OPENSSL_free (der);
+  return bytes;
+}
+
+static GBytes *
+sign_sha256 (EVP_PKEY   *pkey,
+             const char *message)
+{
+  g_autoptr(EVP_MD_CTX) ctx = EVP_MD_CTX_new ();
+  guint8 sig[128];
+  size_t len = sizeof sig;
+
+  g_assert_cmpint (EVP_DigestSignInit_ex (ctx, NULL, "SHA256", NULL, NULL, pkey, NULL), ==, 1);
+  g_assert_cmpint (EVP_DigestSign (ctx, sig, &len, (const guint8 *) message, strlen (message)),
+                   ==, 1);
+  return g_bytes_new (sig, len);
+}
+
+/* Public keys are read in the 91-byte form CardIssue writes without OpenSSL's
+ * decoder, and in any other valid form with it; both read as strictly. */
+static void
+test_public_key_forms (void)
+{
+  static const char message[] = "card 0000000001";
+  g_autoptr(EVP_PKEY) pkey = EVP_EC_gen ("P-256");
+  g_autoptr(EVP_PKEY) other = EVP_EC_gen ("P-384");
+  g_autoptr(GBytes) sig = sign_sha256 (pkey, message);
+  g_autoptr(GBytes) other_sig = sign_sha256 (other, message);
+  g_autoptr(GBytes) canonical = spki_in_form (pkey, "uncompressed");
+  g_autoptr(GBytes) compressed = spki_in_form (pkey, "compressed");
+  g_autoptr(GBytes) p384 = spki_in_form (other, "uncompressed");
+  g_autoptr(GError) error = NULL;
+  gsize len;
+  const guint8 *der = g_bytes_get_data (canonical, &len);
+  g_autofree guint8 *off_curve = g_memdup2 (der, len);
+  g_autofree guint8 *trailing = g_malloc (len + 1);
+  g_autoptr(GBytes) off_curve_key = NULL;
+  g_autoptr(GBytes) trailing_key = NULL;
+
+  g_assert_cmpuint (len, ==, 91);
+  g_assert_cmpuint (g_bytes_get_size (compressed), <, len);
+  g_assert_true (ci_keys_verify_signature (canonical, message, strlen (message), sig, &error));
+  g_assert_no_error (error);
+  g_assert_true (ci_keys_verify_signature (compressed, message, strlen (message), sig, &error));
+  g_assert_no_error (error);
+
+  off_curve[len - 1] ^= 0x01;
+  off_curve_key = g_bytes_new (off_curve, len);
+  g_assert_false (ci_keys_verify_signature (off_curve_key, message, strlen (message), sig,
+                                            &error));
+  g_assert_error (error, CI_KEYS_ERROR, CI_KEYS_ERROR_CORRUPT);
+  g_clear_error (&error);
+
+  memcpy (trailing, der, len);
+  trailing[len] = 0;
+  trailing_key = g_bytes_new (trailing, len + 1);
+  g_assert_false (ci_keys_verify_signature (trailing_key, message, strlen (message), sig,
+                                            &error));
+  g_assert_error (error, CI_KEYS_ERROR, CI_KEYS_ERROR_CORRUPT);
+  g_clear_error (&error);
+
+  g_assert_false (ci_keys_verify_signature (p384, message, strlen (message), other_sig, &error));
+  g_assert_error (error, CI_KEYS_ERROR, CI_KEYS_ERROR_CORRUPT);
+}
+
 static void
 test_store_file_mode (StoreFixture  *fx,
                       gconstpointer  data)
@@ -1055,6 +1135,7 @@ main (int   argc,
   ADD_STORE_TEST ("/keys/store/wrong-key-kind", test_store_wrong_key_kind);
   ADD_STORE_TEST ("/keys/store/change-passphrase", test_store_change_passphrase);
   ADD_STORE_TEST ("/keys/store/bad-signature", test_store_bad_signature);
+  g_test_add_func ("/keys/public-key-forms", test_public_key_forms);
   ADD_STORE_TEST ("/keys/store/file-mode", test_store_file_mode);
   ADD_STORE_TEST ("/keys/store/no-secrets-in-file", test_store_no_secrets_in_file);
 

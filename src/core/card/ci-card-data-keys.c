@@ -21,25 +21,6 @@
 
 static const guint8 prime256v1_oid[] = { 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07 };
 
-static EVP_PKEY *
-p256_from_point (const guint8 *point,
-                 gsize         len)
-{
-  g_autoptr(EVP_PKEY_CTX) ctx = EVP_PKEY_CTX_new_from_name (NULL, "EC", NULL);
-  OSSL_PARAM params[3];
-  EVP_PKEY *pkey = NULL;
-
-  params[0] = OSSL_PARAM_construct_utf8_string (OSSL_PKEY_PARAM_GROUP_NAME,
-                                                (char *) "prime256v1", 0);
-  params[1] = OSSL_PARAM_construct_octet_string (OSSL_PKEY_PARAM_PUB_KEY,
-                                                 (void *) point, len);
-  params[2] = OSSL_PARAM_construct_end ();
-  if (ctx == NULL || EVP_PKEY_fromdata_init (ctx) <= 0
-      || EVP_PKEY_fromdata (ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) <= 0)
-    return NULL;
-  return pkey;
-}
-
 /**
  * ci_card_key_decode:
  * @object: the `7F49` object read from EF.CARDKEY
@@ -55,9 +36,6 @@ ci_card_key_decode (GBytes  *object,
   g_autoptr(EVP_PKEY) pkey = NULL;
   CiTlvReader reader;
   CiTlv oid, point;
-  unsigned char *der = NULL;
-  int der_len;
-  GBytes *result;
 
   g_return_val_if_fail (object != NULL, NULL);
 
@@ -66,20 +44,13 @@ ci_card_key_decode (GBytes  *object,
   if (!ci_tlv_reader_next (&reader, &oid, NULL) || oid.tag != 0x06
       || oid.len != sizeof prime256v1_oid || memcmp (oid.value, prime256v1_oid, oid.len) != 0
       || !ci_tlv_reader_next (&reader, &point, NULL) || point.tag != 0x86
-      || point.len != 65 || (pkey = p256_from_point (point.value, point.len)) == NULL)
+      || point.len != CI_P256_POINT_LEN || point.value[0] != 0x04
+      || (pkey = _ci_p256_from_point (point.value, point.len)) == NULL)
     {
       _ci_card_bad_data (error, "EF.CARDKEY does not hold a P-256 public key");
       return NULL;
     }
-  der_len = i2d_PUBKEY (pkey, &der);
-  if (der_len <= 0)
-    {
-      _ci_card_bad_data (error, "EF.CARDKEY does not hold a P-256 public key");
-      return NULL;
-    }
-  result = g_bytes_new (der, der_len);
-  OPENSSL_free (der);
-  return result;
+  return _ci_p256_spki_from_point (point.value);
 }
 
 /**

@@ -91,6 +91,70 @@ _ci_pkey_is_p256 (EVP_PKEY *pkey)
          && g_str_equal (group, "prime256v1");
 }
 
+/* SEQUENCE { SEQUENCE { id-ecPublicKey, prime256v1 }, BIT STRING (0 unused bits) } */
+static const guint8 p256_spki_header[CI_P256_SPKI_LEN - CI_P256_POINT_LEN] = {
+  0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01,
+  0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00,
+};
+
+/* A P-256 public key from its encoded point; OpenSSL checks that the point
+ * is on the curve. NULL if it is not. */
+EVP_PKEY *
+_ci_p256_from_point (const guint8 *point,
+                     gsize         len)
+{
+  g_autoptr(EVP_PKEY_CTX) ctx = EVP_PKEY_CTX_new_from_name (NULL, "EC", NULL);
+  OSSL_PARAM params[3];
+  EVP_PKEY *pkey = NULL;
+
+  params[0] = OSSL_PARAM_construct_utf8_string (OSSL_PKEY_PARAM_GROUP_NAME,
+                                                (char *) "prime256v1", 0);
+  params[1] = OSSL_PARAM_construct_octet_string (OSSL_PKEY_PARAM_PUB_KEY,
+                                                 (void *) point, len);
+  params[2] = OSSL_PARAM_construct_end ();
+  if (ctx == NULL || EVP_PKEY_fromdata_init (ctx) <= 0
+      || EVP_PKEY_fromdata (ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) <= 0)
+    {
+      ERR_clear_error ();
+      return NULL;
+    }
+  return pkey;
+}
+
+/* A DER SubjectPublicKeyInfo of a P-256 key, read strictly (nothing after
+ * it); NULL if it is anything else. */
+EVP_PKEY *
+_ci_p256_from_spki (const guint8 *der,
+                    gsize         len)
+{
+  const unsigned char *p = der;
+  g_autoptr(EVP_PKEY) pkey = NULL;
+
+  if (len == CI_P256_SPKI_LEN && memcmp (der, p256_spki_header, sizeof p256_spki_header) == 0)
+    return _ci_p256_from_point (der + sizeof p256_spki_header, CI_P256_POINT_LEN);
+  /* Another valid encoding of such a key (a compressed point, say). */
+  if (len == 0 || len > G_MAXINT32)
+    return NULL;
+  pkey = d2i_PUBKEY (NULL, &p, (long) len);
+  if (pkey == NULL || p != der + len || !_ci_pkey_is_p256 (pkey))
+    {
+      ERR_clear_error ();
+      return NULL;
+    }
+  return g_steal_pointer (&pkey);
+}
+
+/* The SubjectPublicKeyInfo around an uncompressed point the caller checked. */
+GBytes *
+_ci_p256_spki_from_point (const guint8 *point)
+{
+  guint8 der[CI_P256_SPKI_LEN];
+
+  memcpy (der, p256_spki_header, sizeof p256_spki_header);
+  memcpy (der + sizeof p256_spki_header, point, CI_P256_POINT_LEN);
+  return g_bytes_new (der, sizeof der);
+}
+
 /* ---- building -------------------------------------------------------- */
 
 static X509_NAME *

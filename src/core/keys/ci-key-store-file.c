@@ -202,18 +202,9 @@ EVP_PKEY *
 _ci_key_store_public_key_from_der (const guint8 *der,
                                    gsize         len)
 {
-  const unsigned char *p = der;
-  g_autoptr(EVP_PKEY) pkey = NULL;
-
   if (len == 0 || len > PUBLIC_KEY_MAX)
     return NULL;
-  pkey = d2i_PUBKEY (NULL, &p, (long) len);
-  if (pkey == NULL || p != der + len || !_ci_pkey_is_p256 (pkey))
-    {
-      ERR_clear_error ();
-      return NULL;
-    }
-  return g_steal_pointer (&pkey);
+  return _ci_p256_from_spki (der, len);
 }
 
 static GBytes *
