@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 
 #include "card/ci-card-channel.h"
+#include "card/ci-card-pipeline.h"
 #include "card/ci-pcsc.h"
 #include "card/ci-reader-monitor.h"
 #include "keys/ci-digest.h"
@@ -393,11 +394,99 @@ test_reset (Fixture       *f,
   g_autoptr(CiCardChannel) channel = NULL;
   g_autoptr(GError) error = NULL;
 
+  g_autoptr(CiCardTrace) trace = ci_card_trace_new ();
+  g_autofree char *text = NULL;
+  const CiCardTraceEntry *entry;
+  const CiAtr *atr;
+  guint n_apdus;
+
   f->card = ci_test_vcard_start (f->image, 0, NULL);
   channel = connect_card (f);
+  ci_card_channel_set_trace (channel, trace);
   g_assert_true (ci_card_channel_reset (channel, &error));
   g_assert_no_error (error);
   assert_sw (send (channel, "00 A4 00 0C 02 3F 00"), 0x9000);
+
+  /* The trace has the reset in its place, for support and for replaying. */
+  g_assert_cmpuint (ci_card_trace_get_n_entries (trace), ==, 2);
+  entry = ci_card_trace_get_entry (trace, 0);
+  atr = ci_card_channel_get_atr (channel);
+  g_assert_null (entry->command);
+  g_assert_cmpmem (g_bytes_get_data (entry->response, NULL), g_bytes_get_size (entry->response),
+                   atr->bytes, atr->len);
+  g_assert_nonnull (ci_card_trace_get_entry (trace, 1)->command);
+  ci_card_trace_get_totals (trace, &n_apdus, NULL, NULL, NULL);
+  g_assert_cmpuint (n_apdus, ==, 1);
+  text = ci_card_trace_to_string (trace);
+  g_assert_true (g_str_has_prefix (text, "= reset, answer to reset "));
+  g_assert_nonnull (strstr (text, "\n> 00 A4 00 0C 02 3F 00\n< 90 00"));
+}
+
+static gboolean
+refuse_write (gpointer   user_data,
+              GError   **error)
+{
+  guint *calls = user_data;
+
+  (*calls)++;
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the store is not ready");
+  return FALSE;
+}
+
+static GBytes *
+never_sign (GBytes   *data,
+            gpointer  user_data,
+            GError  **error)
+{
+  g_assert_not_reached ();
+}
+
+/* An issue asks before it first changes the card (the services wait there
+ * until the store holds the card's record); a refusal leaves the card blank,
+ * with only the transport-key session opened. */
+static void
+test_issue_asks_before_writing (Fixture       *f,
+                                gconstpointer  data)
+{
+  g_autoptr(CiCardTrace) trace = ci_card_trace_new ();
+  g_autoptr(CiCardChannel) channel = NULL;
+  g_autoptr(CiCardSession) session = NULL;
+  g_autoptr(GError) error = NULL;
+  CiIssueRequest request = { .serial = "0000000001", .sign = never_sign,
+                             .before_write = refuse_write };
+  CiCardCheck check = { 0 };
+  guint8 last_ins = 0;
+  guint calls = 0;
+
+  /* The virtual card maker's transport key (docs/card-profile.md §5.1). */
+  memcpy (request.transport_key, "CI-TRANSPORT-KEY", sizeof request.transport_key);
+  request.step_data = &calls;
+  f->card = ci_test_vcard_start (f->image, 0, NULL);
+  channel = connect_card (f);
+  ci_card_channel_set_trace (channel, trace);
+  session = ci_card_session_new (channel);
+  g_assert_false (ci_card_issue (session, &request, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_cmpuint (calls, ==, 1);
+  for (guint i = 0; i < ci_card_trace_get_n_entries (trace); i++)
+    {
+      guint8 ins = ((const guint8 *) g_bytes_get_data (ci_card_trace_get_entry (trace, i)->command,
+                                                       NULL))[1];
+
+      g_assert_true (ins == 0xA4 || ins == 0xB0 || ins == 0x84 || ins == 0x82);
+      last_ins = ins;
+    }
+  /* It asked only once the transport key had opened the card: the store's
+   * sync runs meanwhile. */
+  g_assert_cmphex (last_ins, ==, 0x82);
+  g_clear_pointer (&session, ci_card_session_free);
+
+  session = ci_card_session_new (channel);
+  g_assert_true (ci_card_session_check (session, &check, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (check.kind, ==, CI_CARD_KIND_BLANK);
+  ci_card_check_clear (&check);
 }
 
 int
@@ -421,6 +510,7 @@ main (int   argc,
   ADD ("/transport/wait-notices-swap", test_wait_notices_swap);
   ADD ("/transport/small-apdu-limit", test_small_apdu_limit);
   ADD ("/transport/reset", test_reset);
+  ADD ("/transport/issue-asks-before-writing", test_issue_asks_before_writing);
 #undef ADD
   return g_test_run ();
 }

@@ -8,7 +8,10 @@
 #include "model/ci-model.h"
 #include "store/ci-store.h"
 
+#include <signal.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
@@ -1394,6 +1397,68 @@ test_transaction_isolated (Fixture       *fx,
   g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM employee"), ==, 1);
 }
 
+/* PRAGMA synchronous on the store's own connection: 1 NORMAL, 2 FULL. */
+static int
+store_synchronous (CiStore *store)
+{
+  sqlite3_stmt *s = NULL;
+  int level;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (CI_STORE_SQLITE (store)->db, "PRAGMA synchronous", -1, &s,
+                                       NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (s), ==, SQLITE_ROW);
+  level = sqlite3_column_int (s, 0);
+  sqlite3_finalize (s);
+  return level;
+}
+
+/* A lazy transaction commits without syncing and leaves the connection as
+ * durable as before; it survives the program dying, as the log has it. */
+static void
+test_transaction_lazy (Fixture       *fx,
+                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CiEmployee) e1 = new_employee ("E-1", "Anna", "Müller");
+  g_autoptr(CiEmployee) e2 = new_employee ("E-2", "Ben", "Meier");
+  g_autoptr(CiEmployee) e3 = new_employee ("E-3", "Cem", "Kaya");
+  GPid child;
+  int status;
+
+  g_assert_cmpint (store_synchronous (fx->store), ==, 2);
+  g_assert_true (ci_store_begin_lazy (fx->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (store_synchronous (fx->store), ==, 1);
+  g_assert_true (ci_store_employee_insert (fx->store, e1, &error));
+  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM employee"), ==, 0);
+  g_assert_true (ci_store_commit (fx->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM employee"), ==, 1);
+  g_assert_cmpint (store_synchronous (fx->store), ==, 2);
+
+  g_assert_true (ci_store_begin_lazy (fx->store, &error));
+  g_assert_true (ci_store_employee_insert (fx->store, e2, &error));
+  g_assert_no_error (error);
+  ci_store_rollback (fx->store);
+  g_assert_cmpint (store_synchronous (fx->store), ==, 2);
+  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM employee"), ==, 1);
+
+  child = fork ();
+  g_assert_cmpint (child, >=, 0);
+  if (child == 0)
+    {
+      CiStore *store = ci_store_sqlite_new (fx->path, NULL);
+
+      if (store == NULL || !ci_store_begin_lazy (store, NULL)
+          || !ci_store_employee_insert (store, e3, NULL) || !ci_store_commit (store, NULL))
+        _exit (1);
+      kill (getpid (), SIGKILL);
+    }
+  g_assert_cmpint (waitpid (child, &status, 0), ==, child);
+  g_assert_true (WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL);
+  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM employee"), ==, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1428,6 +1493,7 @@ main (int   argc,
   ADD ("setting/get-set", fixture_setup, test_settings);
   ADD ("transaction/rollback", fixture_setup, test_transaction_rollback);
   ADD ("transaction/isolated", fixture_setup, test_transaction_isolated);
+  ADD ("transaction/lazy", fixture_setup, test_transaction_lazy);
 
 #undef ADD
 

@@ -454,6 +454,7 @@ gboolean
 ci_card_channel_reset (CiCardChannel  *self,
                        GError        **error)
 {
+  gint64 start = g_get_monotonic_time ();
   LONG rv;
 
   g_return_val_if_fail (CI_IS_CARD_CHANNEL (self), FALSE);
@@ -462,9 +463,12 @@ ci_card_channel_reset (CiCardChannel  *self,
     return FALSE;
   rv = SCardReconnect (self->handle, self->share_mode, preferred_protocols (),
                        SCARD_RESET_CARD, &self->protocol);
-  if (!ci_card_error_from_pcsc (rv, self->phase, error))
+  if (!ci_card_error_from_pcsc (rv, self->phase, error) || !read_status (self, error))
     return FALSE;
-  return read_status (self, error);
+  if (self->trace)
+    ci_card_trace_add_reset (self->trace, self->atr.bytes, self->atr.len,
+                             g_get_monotonic_time () - start);
+  return TRUE;
 }
 
 /**

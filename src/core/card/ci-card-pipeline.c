@@ -47,6 +47,7 @@ typedef struct
   CiCardCheck     check;
   GBytes         *cardkey;     /* EF.CARDKEY object, once known */
   GBytes         *signature;   /* EF.SIGNATURE object written by this run */
+  gboolean        writing;     /* before_write was called */
 } Run;
 
 typedef gboolean (*StepFunc) (Run     *run,
@@ -106,6 +107,18 @@ read_object (CiCardSession  *session,
   if (content == NULL)
     return NULL;
   return ci_card_file_object (g_bytes_get_data (content, NULL), g_bytes_get_size (content), error);
+}
+
+/* Every step calls this before its first command that changes the card. */
+static gboolean
+start_writing (Run     *run,
+               GError **error)
+{
+  if (run->writing)
+    return TRUE;
+  run->writing = TRUE;
+  return run->request->before_write == NULL
+         || run->request->before_write (run->request->step_data, error);
 }
 
 /* --- check ------------------------------------------------------------- */
@@ -169,6 +182,7 @@ initialise_fresh (Run      *run,
       if (!ci_card_session_select_df (run->session, &life_cycle, error)
           || !ci_card_session_authenticate (run->session, CI_CARD_KEY_TRANSPORT,
                                             request->transport_key, error)
+          || !start_writing (run, error)
           || !ci_card_session_delete_df (run->session, error))
         return FALSE;
     }
@@ -176,7 +190,8 @@ initialise_fresh (Run      *run,
            || !ci_card_session_authenticate (run->session, CI_CARD_KEY_TRANSPORT,
                                              request->transport_key, error))
     return FALSE;
-  return ci_card_session_create_files (run->session, error)
+  return start_writing (run, error)
+         && ci_card_session_create_files (run->session, error)
          && ci_card_session_write_file (run->session, CI_CARD_FILE_CARD, request->card, 0, error);
 }
 
@@ -190,6 +205,8 @@ initialise_keys (Run       *run,
   g_autoptr(GError) local = NULL;
   g_autoptr(GBytes) content = NULL;
 
+  if (!start_writing (run, error))
+    return FALSE;
   if (!have_admin && !ci_card_session_put_key (run->session, CI_CARD_KEY_ADMIN,
                                                run->request->admin_key, error))
     return FALSE;
@@ -294,7 +311,7 @@ personalise_step (Run     *run,
   gsize zones_prev = fresh ? 0 : ci_card_file_size (CI_CARD_FILE_ZONES);
   gsize sig_prev = fresh ? 0 : ci_card_file_size (CI_CARD_FILE_SIGNATURE);
 
-  if (!open_admin (run, error))
+  if (!open_admin (run, error) || !start_writing (run, error))
     return FALSE;
   if (run->cardkey == NULL && (run->cardkey = read_object (run->session, CI_CARD_FILE_CARDKEY,
                                                              error)) == NULL)
@@ -316,7 +333,7 @@ static gboolean
 lock_step (Run     *run,
            GError **error)
 {
-  return ci_card_session_activate (run->session, error);
+  return start_writing (run, error) && ci_card_session_activate (run->session, error);
 }
 
 /* --- verify ------------------------------------------------------------ */
@@ -484,7 +501,7 @@ rewrite_step (Run     *run,
 {
   CiIssueRequest *request = run->request;
 
-  if (!open_admin (run, error))
+  if (!open_admin (run, error) || !start_writing (run, error))
     return FALSE;
   run->cardkey = read_object (run->session, CI_CARD_FILE_CARDKEY, error);
   return run->cardkey != NULL

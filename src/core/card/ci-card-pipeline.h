@@ -30,6 +30,10 @@ typedef void     (*CiIssueStepFunc) (CiIssueStep   step,
                                      gint64        duration_us,
                                      const GError *error,
                                      gpointer      user_data);
+/* Called once, before the first command that changes the card: %FALSE (with
+ * @error set) stops the run with the card as it was. */
+typedef gboolean (*CiIssueWriteFunc) (gpointer     user_data,
+                                      GError     **error);
 /* Signs profile §2.3's data with the issuer key; returns a DER signature. */
 typedef GBytes  *(*CiIssueSignFunc) (GBytes       *data,
                                      gpointer      user_data,
@@ -47,6 +51,8 @@ typedef GBytes  *(*CiIssueSignFunc) (GBytes       *data,
  * @issuer_public_key: for the verify step (SPKI DER)
  * @check: (nullable): the result of a ci_card_session_check() the caller
  *   already made on this session, so the check step need not read again
+ * @before_write: (nullable): called with @step_data before the card is
+ *   first changed, e.g. to wait until the store holds the card's record
  * @card_key: (out): the EF.CARDKEY object the verify step read back (the
  *   card's own public key); the caller unrefs it
  *
@@ -68,6 +74,7 @@ typedef struct
   CiIssueSignFunc  sign;
   gpointer         sign_data;
   CiIssueStepFunc  on_step;
+  CiIssueWriteFunc before_write;
   gpointer         step_data;
   GBytes          *card_key;
 } CiIssueRequest;

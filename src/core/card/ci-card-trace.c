@@ -124,6 +124,32 @@ ci_card_trace_add (CiCardTrace  *self,
   g_mutex_unlock (&self->mutex);
 }
 
+/**
+ * ci_card_trace_add_reset:
+ * @self: a trace
+ * @atr: (array length=atr_len): the answer to reset after it
+ * @atr_len: its length
+ * @elapsed_us: how long the reset took
+ *
+ * Records a warm reset of the card, between two exchanges.
+ */
+void
+ci_card_trace_add_reset (CiCardTrace  *self,
+                         const guint8 *atr,
+                         gsize         atr_len,
+                         gint64        elapsed_us)
+{
+  CiCardTraceEntry entry = { 0 };
+
+  g_return_if_fail (self != NULL && (atr != NULL || atr_len == 0));
+
+  entry.response = g_bytes_new (atr, atr_len);
+  entry.elapsed_us = elapsed_us;
+  g_mutex_lock (&self->mutex);
+  g_array_append_val (self->entries, entry);
+  g_mutex_unlock (&self->mutex);
+}
+
 guint
 ci_card_trace_get_n_entries (CiCardTrace *self)
 {
@@ -155,6 +181,14 @@ ci_card_trace_get_entry (CiCardTrace *self,
   return &g_array_index (self->entries, CiCardTraceEntry, i);
 }
 
+/**
+ * ci_card_trace_get_totals:
+ * @self: a trace
+ * @n_apdus: (out) (optional): the number of commands (resets not counted)
+ * @bytes_sent: (out) (optional): command bytes
+ * @bytes_received: (out) (optional): response bytes (answers to reset not counted)
+ * @transmit_us: (out) (optional): time on the wire, resets included
+ */
 void
 ci_card_trace_get_totals (CiCardTrace *self,
                           guint       *n_apdus,
@@ -164,6 +198,7 @@ ci_card_trace_get_totals (CiCardTrace *self,
 {
   guint64 sent = 0, received = 0;
   gint64 us = 0;
+  guint n = 0;
 
   g_return_if_fail (self != NULL);
 
@@ -172,13 +207,16 @@ ci_card_trace_get_totals (CiCardTrace *self,
     {
       const CiCardTraceEntry *e = &g_array_index (self->entries, CiCardTraceEntry, i);
 
+      us += e->elapsed_us;
+      if (e->command == NULL)
+        continue;
+      n++;
       sent += g_bytes_get_size (e->command);
       received += g_bytes_get_size (e->response);
-      us += e->elapsed_us;
     }
-  if (n_apdus)
-    *n_apdus = self->entries->len;
   g_mutex_unlock (&self->mutex);
+  if (n_apdus)
+    *n_apdus = n;
   if (bytes_sent)
     *bytes_sent = sent;
   if (bytes_received)
@@ -203,7 +241,8 @@ append_hex (GString *s,
  * @self: a trace
  *
  * Returns: (transfer full): one "> command" and one "< response" line per
- *   exchange, with the time in microseconds; hidden data is marked
+ *   exchange, with the time in microseconds; hidden data is marked; a reset
+ *   is a "= reset" line with the new answer to reset
  */
 char *
 ci_card_trace_to_string (CiCardTrace *self)
@@ -217,6 +256,13 @@ ci_card_trace_to_string (CiCardTrace *self)
     {
       const CiCardTraceEntry *e = &g_array_index (self->entries, CiCardTraceEntry, i);
 
+      if (e->command == NULL)
+        {
+          g_string_append (s, "= reset, answer to reset ");
+          append_hex (s, e->response);
+          g_string_append_printf (s, "  (%" G_GINT64_FORMAT " µs)\n", e->elapsed_us);
+          continue;
+        }
       g_string_append (s, "> ");
       append_hex (s, e->command);
       if (e->redacted)

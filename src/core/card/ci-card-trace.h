@@ -15,9 +15,11 @@ G_BEGIN_DECLS
 /**
  * CiCardTraceEntry:
  * @command: the command bytes as sent; for a %CI_APDU_SENSITIVE command the data
- *   field is zeroed (its length kept), so the trace never holds a PIN or a key
- * @response: the response bytes as received (data and SW)
- * @elapsed_us: time spent in SCardTransmit for this exchange
+ *   field is zeroed (its length kept), so the trace never holds a PIN or a key;
+ *   %NULL for a card reset
+ * @response: the response bytes as received (data and SW); for a reset, the
+ *   card's new answer to reset
+ * @elapsed_us: time spent in SCardTransmit (or SCardReconnect) for this exchange
  *
  * One exchange on the wire, for support and for the benchmark's replay. Commands
  * under secure messaging are recorded as sent, i.e. encrypted.
@@ -42,6 +44,10 @@ void         ci_card_trace_add          (CiCardTrace       *self,
                                          const CiApdu      *apdu,
                                          const guint8      *response,
                                          gsize              response_len,
+                                         gint64             elapsed_us);
+void         ci_card_trace_add_reset    (CiCardTrace       *self,
+                                         const guint8      *atr,
+                                         gsize              atr_len,
                                          gint64             elapsed_us);
 guint        ci_card_trace_get_n_entries (CiCardTrace      *self);
 const CiCardTraceEntry *

@@ -305,14 +305,38 @@ wait_recorded (Issue *issue)
   g_mutex_unlock (&issue->lock);
 }
 
-/* Waits until every step is in the store. The card's outcome stands if it
- * failed; if it succeeded but a step could not be recorded, that is the
- * error, since the store must not lag a card that is in use. */
+/* The pipeline's before_write: the card may be changed only once the store
+ * durably holds its record and the steps so far. */
 static gboolean
-finish_recording (Issue    *issue,
-                  gboolean  card_ok,
-                  GError  **error)
+before_write (gpointer   user_data,
+              GError   **error)
 {
+  Issue *issue = user_data;
+  gboolean ok;
+
+  wait_recorded (issue);
+  g_mutex_lock (&issue->lock);
+  ok = issue->record_error == NULL;
+  if (!ok)
+    g_propagate_prefixed_error (error, g_error_copy (issue->record_error),
+                                "Nothing was written to the card, as the store could not "
+                                "record it: ");
+  g_mutex_unlock (&issue->lock);
+  return ok;
+}
+
+/* Lets go of the card (an encoder ejects it, the next one can come) while
+ * the store catches up, then waits until every step is in the store. The
+ * card's outcome stands if it failed; if it succeeded but a step could not
+ * be recorded, that is the error, since the store must not lag a card that
+ * is in use. */
+static gboolean
+finish_recording (Issue          *issue,
+                  CiCardSession  *session,
+                  gboolean        card_ok,
+                  GError        **error)
+{
+  ci_card_channel_disconnect (ci_card_session_get_channel (session));
   wait_recorded (issue);
   if (!card_ok || issue->record_error == NULL)
     return card_ok;
@@ -723,6 +747,7 @@ fill_request (Issue           *issue,
   request->sign_data = self->keys;
   issue->request = request;
   request->on_step = record_step;
+  request->before_write = before_write;
   request->step_data = issue;
   return TRUE;
 }
@@ -855,7 +880,8 @@ ci_services_card_issue (CiServices            *self,
   issue.serial = ci_card_format_serial (ci_card_get_serial (issue.card));
   request.check = &check;
   if (fill_request (&issue, employee, &request, error))
-    ok = finish_recording (&issue, ci_card_issue (session, &request, error), error);
+    ok = finish_recording (&issue, session, ci_card_issue (session, &request, error),
+                            error);
   if (ok)
     {
       result = g_new0 (CiIssueResult, 1);
@@ -896,6 +922,7 @@ fill_access_request (Issue            *issue,
   request->sign = sign_with_issuer;
   request->sign_data = self->keys;
   request->on_step = record_step;
+  request->before_write = before_write;
   request->step_data = issue;
   employee = ci_store_employee_get (self->store, ci_card_get_employee_id (issue->card), error);
   return employee != NULL
@@ -972,7 +999,8 @@ ci_services_card_change_access (CiServices            *self,
     }
   issue.serial = g_strdup (check.serial);
   if (fill_access_request (&issue, session, &check, &request, error))
-    ok = finish_recording (&issue, ci_card_rewrite_zones (session, &request, error), error);
+    ok = finish_recording (&issue, session,
+                            ci_card_rewrite_zones (session, &request, error), error);
   request_clear (&request);
   ci_card_check_clear (&check);
   return ok;

@@ -38,6 +38,7 @@ typedef struct
   GString    *details;
   gint64      started;
   gboolean    write;
+  gboolean    lazy;         /* set before _ci_call_start(): see ci_store_begin_lazy() */
   gboolean    in_transaction;
 } CiCall;
 

@@ -198,7 +198,8 @@ record_call (CiCall     *call,
 
 /**
  * _ci_call_start:
- * @call: a zeroed #CiCall
+ * @call: a zeroed #CiCall; with its lazy member set, a write call's commit
+ *   does not wait for the disk (ci_store_begin_lazy())
  * @self: the services
  * @actor: the signed-in operator
  * @action: the audit action name, e.g. "employee.enroll"
@@ -266,7 +267,7 @@ _ci_call_start (CiCall      *call,
     }
   if (write)
     {
-      if (!ci_store_begin (self->store, &local_error))
+      if (!(call->lazy ? ci_store_begin_lazy : ci_store_begin) (self->store, &local_error))
         {
           record_call (call, CI_OUTCOME_FAILED, local_error->message);
           g_propagate_error (error, g_steal_pointer (&local_error));

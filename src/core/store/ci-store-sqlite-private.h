@@ -21,6 +21,7 @@ struct _CiStoreSqlite
   GHashTable *statements;  /* const char *sql → sqlite3_stmt * */
   GRecMutex   lock;
   gboolean    in_transaction;
+  gboolean    lazy;            /* at synchronous = NORMAL, see begin() */
 };
 
 #define STORE(s) CI_STORE_SQLITE (s)

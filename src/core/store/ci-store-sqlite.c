@@ -433,23 +433,70 @@ open_db (CiStoreSqlite  *self,
 }
 /* ─── transactions and settings ─────────────────────────────────────────── */
 
+/* A lazy transaction runs at synchronous = NORMAL: in WAL mode its commit
+ * writes the log without syncing it, and the next FULL commit's sync, which
+ * covers the whole log, makes it durable. SQLite takes the level only
+ * outside a transaction. Should going back to FULL fail, the next begin()
+ * tries again before anything else. */
 static gboolean
-sqlite_begin (CiStore  *store,
-              GError  **error)
+set_lazy (CiStoreSqlite  *self,
+          gboolean        lazy,
+          GError        **error)
 {
-  CiStoreSqlite *self = STORE (store);
+  if (self->lazy == lazy)
+    return TRUE;
+  if (!_ci_sqlite_exec (self, lazy ? "PRAGMA synchronous = NORMAL" : "PRAGMA synchronous = FULL",
+                        error))
+    return FALSE;
+  self->lazy = lazy;
+  return TRUE;
+}
+
+static gboolean
+begin (CiStoreSqlite  *self,
+       gboolean        lazy,
+       GError        **error)
+{
   sqlite3_stmt *s;
 
   g_rec_mutex_lock (&self->lock);
   g_return_val_if_fail (!self->in_transaction, (g_rec_mutex_unlock (&self->lock), FALSE));
+  if (!set_lazy (self, lazy, error))
+    {
+      g_rec_mutex_unlock (&self->lock);
+      return FALSE;
+    }
   s = _ci_sqlite_stmt (self, "BEGIN IMMEDIATE", error);
   if (s == NULL || !_ci_sqlite_step_done (self, s, error))
     {
+      set_lazy (self, FALSE, NULL);
       g_rec_mutex_unlock (&self->lock);
       return FALSE;
     }
   self->in_transaction = TRUE;
   return TRUE;
+}
+
+static gboolean
+sqlite_begin (CiStore  *store,
+              GError  **error)
+{
+  return begin (STORE (store), FALSE, error);
+}
+
+static gboolean
+sqlite_begin_lazy (CiStore  *store,
+                   GError  **error)
+{
+  return begin (STORE (store), TRUE, error);
+}
+
+static void
+end_transaction (CiStoreSqlite *self)
+{
+  set_lazy (self, FALSE, NULL);
+  self->in_transaction = FALSE;
+  g_rec_mutex_unlock (&self->lock);
 }
 
 static gboolean
@@ -465,8 +512,7 @@ sqlite_commit (CiStore  *store,
   ok = s != NULL && _ci_sqlite_step_done (self, s, error);
   if (!ok)
     _ci_sqlite_exec (self, "ROLLBACK", NULL);
-  self->in_transaction = FALSE;
-  g_rec_mutex_unlock (&self->lock);
+  end_transaction (self);
   return ok;
 }
 
@@ -477,8 +523,7 @@ sqlite_rollback (CiStore *store)
 
   g_return_if_fail (self->in_transaction);
   _ci_sqlite_exec (self, "ROLLBACK", NULL);
-  self->in_transaction = FALSE;
-  g_rec_mutex_unlock (&self->lock);
+  end_transaction (self);
 }
 
 static int
@@ -550,6 +595,7 @@ ci_store_sqlite_class_init (CiStoreSqliteClass *klass)
   object_class->finalize = ci_store_sqlite_finalize;
 
   store_class->begin = sqlite_begin;
+  store_class->begin_lazy = sqlite_begin_lazy;
   store_class->commit = sqlite_commit;
   store_class->rollback = sqlite_rollback;
   store_class->schema_version = sqlite_schema_version;

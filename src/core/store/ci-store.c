@@ -29,6 +29,29 @@ ci_store_begin (CiStore *self,
   return CI_STORE_GET_CLASS (self)->begin (self, error);
 }
 
+/**
+ * ci_store_begin_lazy:
+ * @self: a store
+ * @error: return location for a #CI_STORE_ERROR error
+ *
+ * Begins a transaction like ci_store_begin(), whose commit does not wait for
+ * the disk: it is seen at once, and is durable once a later ordinary commit
+ * on the same store has returned. A crash before that loses it whole, and
+ * nothing committed after it survives without it. For a record that must
+ * last only once something later happens, and which that later thing's own
+ * durable commit can wait for.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+ci_store_begin_lazy (CiStore *self,
+                     GError **error)
+{
+  g_return_val_if_fail (CI_IS_STORE (self), FALSE);
+
+  return CI_STORE_GET_CLASS (self)->begin_lazy (self, error);
+}
+
 gboolean
 ci_store_commit (CiStore *self,
                  GError **error)

@@ -115,6 +115,7 @@ struct _CiStoreClass
   GObjectClass parent_class;
 
   gboolean    (*begin)                 (CiStore *self, GError **error);
+  gboolean    (*begin_lazy)            (CiStore *self, GError **error);
   gboolean    (*commit)                (CiStore *self, GError **error);
   void        (*rollback)              (CiStore *self);
   int         (*schema_version)        (CiStore *self);
@@ -177,12 +178,14 @@ struct _CiStoreClass
                                         GError **error);
   GPtrArray  *(*checkpoint_list)       (CiStore *self, GError **error);
 
-  gpointer padding[8];
+  gpointer padding[7];
 };
 
 GQuark      ci_store_error_quark       (void);
 
 gboolean    ci_store_begin             (CiStore             *self,
+                                        GError             **error);
+gboolean    ci_store_begin_lazy        (CiStore             *self,
                                         GError             **error);
 gboolean    ci_store_commit            (CiStore             *self,
                                         GError             **error);
