@@ -388,6 +388,9 @@ ci_cli_run (int    argc,
   int first, code;
 
   setlocale (LC_ALL, "");
+  /* The command line speaks English, its own words and the core's alike:
+   * scripts read it, and half-translated output helps nobody. */
+  setlocale (LC_MESSAGES, "C");
   first = parse_globals (&cli, argc, argv);
   if (first == -1 || (first > 0 && first >= argc))
     {

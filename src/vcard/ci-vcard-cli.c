@@ -444,6 +444,9 @@ ci_vcard_cli_run (int    argc,
   g_return_val_if_fail (argc >= 1 && argv != NULL, EXIT_USAGE);
 
   setlocale (LC_ALL, "");
+  /* The command line speaks English, its own words and the core's alike:
+   * scripts read it, and half-translated output helps nobody. */
+  setlocale (LC_MESSAGES, "C");
   args = g_strdupv (argv);
   if (argc > 1 && argv[1][0] != '-')
     {

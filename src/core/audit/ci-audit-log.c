@@ -6,9 +6,14 @@
 
 #define G_LOG_DOMAIN_AUDIT "CardIssue-Audit"
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "ci-audit-log.h"
 #include "keys/ci-digest.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 /* The audit log is one hash chain: each entry carries the SHA-256 of the entry
@@ -274,7 +279,7 @@ ci_audit_log_checkpoint (CiAuditLog  *self,
   if (self->keys == NULL)
     {
       g_set_error_literal (error, CI_AUDIT_ERROR, CI_AUDIT_ERROR_FAILED,
-                           "No key store is open, so the audit log cannot be signed");
+                           _("No key store is open, so the audit log cannot be signed"));
       return FALSE;
     }
   if (!ci_store_audit_head (self->store, &c->seq, c->head_hash, error))
@@ -374,13 +379,13 @@ resolve_pending (VerifyState  *st,
   if (memcmp (cur->prev_hash, hash_before (&st->back2), CI_AUDIT_HASH_LEN) == 0)
     {
       add_problem (st->report, CI_AUDIT_INSERTED, st->back1.seq,
-                   "Entry %" G_GINT64_FORMAT " was inserted: no genuine entry refers to it",
+                   _("Entry %" PRId64 " was inserted: no genuine entry refers to it"),
                    st->back1.seq);
       st->skip_link = TRUE;
     }
   else
     add_problem (st->report, CI_AUDIT_ALTERED, st->back1.seq,
-                 "Entry %" G_GINT64_FORMAT " was altered: its contents no longer match its hash",
+                 _("Entry %" PRId64 " was altered: its contents no longer match its hash"),
                  st->back1.seq);
   st->pending = FALSE;
 }
@@ -395,8 +400,8 @@ check_link (VerifyState  *st,
       && memcmp (cur->prev_hash, hash_before (&st->back2), CI_AUDIT_HASH_LEN) == 0)
     {
       add_problem (st->report, CI_AUDIT_INSERTED, st->back1.seq,
-                   "Entry %" G_GINT64_FORMAT " was inserted: the entry after it was written "
-                   "straight after entry %" G_GINT64_FORMAT, st->back1.seq,
+                   _("Entry %" PRId64 " was inserted: the entry after it was written "
+                     "straight after entry %" PRId64), st->back1.seq,
                    st->back2.valid ? st->back2.seq : 0);
       return;
     }
@@ -430,8 +435,8 @@ verify_entry (const CiAuditEntry *e,
     check_link (st, &cur);
   else if (cur.link_ok && st->back1.valid && cur.seq != st->back1.seq + 1)
     add_problem (st->report, CI_AUDIT_RENUMBERED, cur.seq,
-                 "Sequence numbers jump from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT
-                 " although no entry is missing: the rows were renumbered",
+                 _("Sequence numbers jump from %" PRId64 " to %" PRId64
+                   " although no entry is missing: the rows were renumbered"),
                  st->back1.seq, cur.seq);
   if (cur.link_ok || st->skip_link)
     cur.link_ok = TRUE;
@@ -450,19 +455,19 @@ report_unlinked (CiAuditReport *report,
 {
   if (q == 0 && u->seq == u->prev_seq + 2)
     add_problem (report, CI_AUDIT_DELETED, u->seq,
-                 "Entry %" G_GINT64_FORMAT " was deleted", u->prev_seq + 1);
+                 _("Entry %" PRId64 " was deleted"), u->prev_seq + 1);
   else if (q == 0 && u->seq > u->prev_seq + 1)
     add_problem (report, CI_AUDIT_DELETED, u->seq,
-                 "Entries %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT " were deleted",
+                 _("Entries %" PRId64 " to %" PRId64 " were deleted"),
                  u->prev_seq + 1, u->seq - 1);
   else if (q == 0)
     add_problem (report, CI_AUDIT_DELETED, u->seq,
-                 "An entry before entry %" G_GINT64_FORMAT " was deleted "
-                 "(and the rows after it renumbered)", u->seq);
+                 _("An entry before entry %" PRId64 " was deleted "
+                   "(and the rows after it renumbered)"), u->seq);
   else
     add_problem (report, CI_AUDIT_MOVED, u->seq,
-                 "Entry %" G_GINT64_FORMAT " is out of order: it was written right after "
-                 "entry %" G_GINT64_FORMAT, u->seq, q);
+                 _("Entry %" PRId64 " is out of order: it was written right after "
+                   "entry %" PRId64), u->seq, q);
 }
 
 /* An entry whose own link and the next row's link are both broken was taken
@@ -542,20 +547,20 @@ check_checkpoint (CiAuditLog              *self,
                                     g_bytes_get_size (payload), c->signature, NULL))
     {
       add_problem (report, CI_AUDIT_CHECKPOINT, c->seq,
-                   "The checkpoint at entry %" G_GINT64_FORMAT " has no valid signature of "
-                   "this desk's audit key", c->seq);
+                   _("The checkpoint at entry %" PRId64 " has no valid signature of "
+                     "this desk's audit key"), c->seq);
       return TRUE;
     }
   if (!ci_store_audit_foreach (self->store, &filter, take_first, &head, error))
     return FALSE;
   if (!head.found && c->seq > report->head_seq)
     add_problem (report, CI_AUDIT_TRUNCATED, c->seq,
-                 "Entries %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT " were removed from the "
-                 "end: a signed checkpoint covers them", report->head_seq + 1, c->seq);
+                 _("Entries %" PRId64 " to %" PRId64 " were removed from the "
+                   "end: a signed checkpoint covers them"), report->head_seq + 1, c->seq);
   else if (!head.found || memcmp (head.hash, c->head_hash, CI_AUDIT_HASH_LEN) != 0)
     add_problem (report, CI_AUDIT_CHECKPOINT, c->seq,
-                 "Entry %" G_GINT64_FORMAT " differs from the one the signed checkpoint "
-                 "recorded: the chain up to it was rewritten", c->seq);
+                 _("Entry %" PRId64 " differs from the one the signed checkpoint "
+                   "recorded: the chain up to it was rewritten"), c->seq);
   else
     report->signed_seq = MAX (report->signed_seq, c->seq);
   report->n_checkpoints++;
@@ -605,7 +610,7 @@ ci_audit_log_verify (CiAuditLog  *self,
   ok = ci_store_audit_foreach (self->store, NULL, verify_entry, &st, error);
   if (ok && st.pending)
     add_problem (report, CI_AUDIT_ALTERED, st.back1.seq,
-                 "Entry %" G_GINT64_FORMAT " was altered: its contents no longer match its hash",
+                 _("Entry %" PRId64 " was altered: its contents no longer match its hash"),
                  st.back1.seq);
   ok = ok && classify_unlinked (self, &st, error);
   g_byte_array_unref (st.scratch);

@@ -4,6 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "ci-apdu.h"
 #include "ci-card-error.h"
 
@@ -134,15 +138,17 @@ check_lengths (const CiApdu  *self,
   if (self->lc > lc_max)
     {
       g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_PROTOCOL,
-                   "A %s command carries at most %zu data bytes, not %zu",
-                   extended ? "extended" : "short", lc_max, self->lc);
+                   extended ? _("A extended command carries at most %zu data bytes, not %zu")
+                            : _("A short command carries at most %zu data bytes, not %zu"),
+                   lc_max, self->lc);
       return FALSE;
     }
   if (self->le > le_max)
     {
       g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_PROTOCOL,
-                   "A %s command asks for at most %zu response bytes, not %zu",
-                   extended ? "extended" : "short", le_max, self->le);
+                   extended ? _("A extended command asks for at most %zu response bytes, not %zu")
+                            : _("A short command asks for at most %zu response bytes, not %zu"),
+                   le_max, self->le);
       return FALSE;
     }
   return TRUE;
@@ -266,7 +272,8 @@ malformed (GError     **error,
   va_start (args, format);
   detail = g_strdup_vprintf (format, args);
   va_end (args);
-  g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_PROTOCOL, "Malformed command APDU: %s",
+  /* Translators: %s says what is wrong, such as “Lc is 4, but 2 bytes follow it”. */
+  g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_PROTOCOL, _("Malformed command APDU: %s"),
                detail);
   return FALSE;
 }
@@ -294,7 +301,7 @@ parse_short_lengths (const guint8  *body,
       lengths->le = body[body_len - 1] == 0 ? CI_APDU_SHORT_MAX : body[body_len - 1];
       return TRUE;
     }
-  return malformed (error, "Lc is %zu, but %zu bytes follow it", n, body_len - 1);
+  return malformed (error, _("Lc is %zu, but %zu bytes follow it"), n, body_len - 1);
 }
 
 /* Cases 2E, 3E, 4E: @body starts with 00 and is longer than one byte. */
@@ -308,7 +315,7 @@ parse_extended_lengths (const guint8  *body,
 
   lengths->extended = TRUE;
   if (body_len < 3)
-    return malformed (error, "an extended length needs 3 bytes, only %zu present", body_len);
+    return malformed (error, _("an extended length needs 3 bytes, only %zu present"), body_len);
   n = ((gsize) body[1] << 8) | body[2];
   if (body_len == 3)
     {
@@ -316,7 +323,7 @@ parse_extended_lengths (const guint8  *body,
       return TRUE;
     }
   if (n == 0)
-    return malformed (error, "extended Lc is 0000 but %zu bytes follow it", body_len - 3);
+    return malformed (error, _("extended Lc is 0000 but %zu bytes follow it"), body_len - 3);
   lengths->lc = n;
   lengths->data_at = HEADER_LEN + 3;
   if (body_len == 3 + n)
@@ -327,7 +334,7 @@ parse_extended_lengths (const guint8  *body,
       lengths->le = n == 0 ? CI_APDU_EXTENDED_MAX : n;
       return TRUE;
     }
-  return malformed (error, "extended Lc is %zu, but %zu bytes follow it", n, body_len - 3);
+  return malformed (error, _("extended Lc is %zu, but %zu bytes follow it"), n, body_len - 3);
 }
 
 /**
@@ -358,7 +365,7 @@ ci_apdu_parse (const guint8  *buf,
 
   if (len < HEADER_LEN)
     {
-      malformed (error, "%zu bytes, shorter than the 4-byte header", len);
+      malformed (error, _("%zu bytes, shorter than the 4-byte header"), len);
       return NULL;
     }
   body = buf + HEADER_LEN;
@@ -463,8 +470,12 @@ ci_response_parse (const guint8  *buf,
   if (len < 2)
     {
       g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_PROTOCOL,
-                   "The card's response is %zu %s long; it needs at least the 2-byte "
-                   "status word", len, len == 1 ? "byte" : "bytes");
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The card's response is %zu byte long; it needs at least the "
+                                "2-byte status word",
+                                "The card's response is %zu bytes long; it needs at least the "
+                                "2-byte status word", len),
+                   len);
       return NULL;
     }
   return ci_response_new (len > 2 ? buf : NULL, len - 2,

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "card/ci-atr.h"
@@ -16,8 +18,10 @@ atr_malformed (GError     **error,
                const char  *why)
 {
   g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_UNRESPONSIVE,
-               "The card's answer to reset is malformed (%s). Clean the card contacts "
-               "and insert it again; if it persists, the card is faulty.", why);
+               /* Translators: %s says what is wrong with the card's answer to reset
+                * (its ATR), such as “wrong length”. */
+               _("The card's answer to reset is malformed (%s). Clean the card contacts "
+                 "and insert it again; if it persists, the card is faulty."), why);
   return FALSE;
 }
 
@@ -71,9 +75,9 @@ ci_atr_parse (const guint8  *bytes,
 
   memset (out, 0, sizeof *out);
   if (len < 2 || len > CI_ATR_MAX)
-    return atr_malformed (error, "wrong length");
+    return atr_malformed (error, _("wrong length"));
   if (bytes[0] != 0x3B && bytes[0] != 0x3F)
-    return atr_malformed (error, "unknown convention byte");
+    return atr_malformed (error, _("unknown convention byte"));
   memcpy (out->bytes, bytes, len);
   out->len = len;
   k = bytes[1] & 0x0f;
@@ -86,7 +90,7 @@ ci_atr_parse (const guint8  *bytes,
       if ((y & 8) == 0)
         break;
       if (i >= len)
-        return atr_malformed (error, "interface bytes cut short");
+        return atr_malformed (error, _("interface bytes cut short"));
       td = bytes[i++];
       out->protocols |= 1u << (td & 0x0f);
       any_td = TRUE;
@@ -95,7 +99,7 @@ ci_atr_parse (const guint8  *bytes,
   if (!any_td)
     out->protocols = 1u << 0;
   if (i + k > len)
-    return atr_malformed (error, "historical bytes cut short");
+    return atr_malformed (error, _("historical bytes cut short"));
   memcpy (out->historical, bytes + i, k);
   out->historical_len = k;
   out->extended_length = historical_extended_length (out->historical, k);

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -277,7 +279,12 @@ explain_short_answer (CiCardChannel  *self,
       g_usleep (G_USEC_PER_SEC / 20);
     }
   g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_PROTOCOL,
-               "The card answered with %lu bytes, too short to hold a status word.",
+               g_dngettext (GETTEXT_PACKAGE,
+                            /* Translators: the English text is the same for one byte and
+                             * several; give your language's forms for the number. */
+                            "The card answered with %lu bytes, too short to hold a status word.",
+                            "The card answered with %lu bytes, too short to hold a status word.",
+                            (unsigned long) recv_len),
                (unsigned long) recv_len);
   return FALSE;
 }
@@ -385,7 +392,7 @@ get_responses (CiCardChannel  *self,
       if (round >= MAX_GET_RESPONSE)
         {
           g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_PROTOCOL,
-                       "The card keeps announcing more response data (61xx) without end.");
+                       _("The card keeps announcing more response data (61xx) without end."));
           return FALSE;
         }
       g_byte_array_append (data, response->data, response->len - 2);

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include <openssl/core_names.h>
@@ -47,7 +49,7 @@ ci_card_key_decode (GBytes  *object,
       || point.len != CI_P256_POINT_LEN || point.value[0] != 0x04
       || (pkey = _ci_p256_from_point (point.value, point.len)) == NULL)
     {
-      _ci_card_bad_data (error, "EF.CARDKEY does not hold a P-256 public key");
+      _ci_card_bad_data (error, _("EF.CARDKEY does not hold a P-256 public key"));
       return NULL;
     }
   return _ci_p256_spki_from_point (point.value);
@@ -83,7 +85,7 @@ ci_card_key_encode (GBytes  *public_key_der,
       || len != sizeof point)
     {
       g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_WRONG_DATA,
-                   "The card's public key is not an uncompressed P-256 point.");
+                   _("The card's public key is not an uncompressed P-256 point."));
       return NULL;
     }
   mark = ci_tlv_begin (out, TAG_PUBKEY);
@@ -140,7 +142,7 @@ ci_card_signature_decode (GBytes   *object,
       || !ci_tlv_reader_next (&reader, &alg, NULL) || alg.tag != 0x81 || alg.len != 1
       || alg.value[0] != 0x01
       || !ci_tlv_reader_next (&reader, &sig, NULL) || sig.tag != 0x9E || sig.len == 0)
-    return _ci_card_bad_data (error, "EF.SIGNATURE is malformed or names an unknown algorithm");
+    return _ci_card_bad_data (error, _("EF.SIGNATURE is malformed or names an unknown algorithm"));
   memcpy (key_id, id.value, CI_CARD_KEY_ID_LEN);
   *signature = g_bytes_new (sig.value, sig.len);
   return TRUE;

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "card/ci-card-data-private.h"
@@ -103,8 +105,8 @@ ci_card_zones_encode (const CiCardZones  *zones,
         {
           g_byte_array_unref (out);
           g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_WRONG_DATA,
-                       "Zone %u can't be written to the card: zones must be in ascending "
-                       "order and expiry dates valid.", zone->zone_id);
+                       _("Zone %u can't be written to the card: zones must be in ascending "
+                         "order and expiry dates valid."), zone->zone_id);
           return NULL;
         }
     }
@@ -170,7 +172,7 @@ decode_zone (const CiTlv  *outer,
   while (ci_tlv_reader_next (&reader, &tlv, &local))
     if (!zone_member (zone, &tlv, &seen))
       {
-        _ci_card_bad_data (error, "EF.ZONES holds a malformed zone");
+        _ci_card_bad_data (error, _("EF.ZONES holds a malformed zone"));
         return NULL;
       }
   if (local != NULL)
@@ -180,7 +182,7 @@ decode_zone (const CiTlv  *outer,
     }
   if ((seen & 0x1F) != 0x1F)
     {
-      _ci_card_bad_data (error, "a zone in EF.ZONES lacks a member");
+      _ci_card_bad_data (error, _("a zone in EF.ZONES lacks a member"));
       return NULL;
     }
   return g_steal_pointer (&zone);
@@ -221,14 +223,14 @@ ci_card_zones_decode (GBytes       *object,
       if (tlv.tag != TAG_ZONE || (zone = decode_zone (&tlv, error)) == NULL)
         {
           if (tlv.tag != TAG_ZONE)
-            _ci_card_bad_data (error, "EF.ZONES holds an unknown object");
+            _ci_card_bad_data (error, _("EF.ZONES holds an unknown object"));
           goto fail;
         }
       g_ptr_array_add (out->zones, zone);
       if (out->zones->len > 1
           && ((CiCardZone *) out->zones->pdata[out->zones->len - 2])->zone_id >= zone->zone_id)
         {
-          _ci_card_bad_data (error, "the zones in EF.ZONES are not in ascending order");
+          _ci_card_bad_data (error, _("the zones in EF.ZONES are not in ascending order"));
           goto fail;
         }
     }
@@ -239,7 +241,7 @@ ci_card_zones_decode (GBytes       *object,
     }
   if (have_revision)
     return TRUE;
-  _ci_card_bad_data (error, "EF.ZONES lacks its revision");
+  _ci_card_bad_data (error, _("EF.ZONES lacks its revision"));
 fail:
   ci_card_zones_clear (out);
   return FALSE;

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "card/ci-card-data-private.h"
@@ -55,12 +57,15 @@ ci_card_file_name (CiCardFile file)
   return files[file].name;
 }
 
+/* @what: what is wrong, already translated */
 gboolean
 _ci_card_bad_data (GError    **error,
-          const char *what)
+                   const char *what)
 {
   g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_VERIFY_FAILED,
-               "The card's data is not valid: %s.", what);
+               /* Translators: %s says what is wrong, such as “EF.ZONES lacks its
+                * revision”; names like EF.ZONES are files on the card. */
+               _("The card's data is not valid: %s."), what);
   return FALSE;
 }
 
@@ -100,8 +105,10 @@ _ci_card_finish (GByteArray *out,
   if (out->len > files[file].size)
     {
       g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_NO_SPACE,
-                   "The data for %s takes %u bytes; the file holds %zu. "
-                   "Shorten the text or grant fewer zones.",
+                   /* Translators: %s is a file on the card, such as EF.IDENTITY; %u and
+                    * %zu are sizes in bytes. */
+                   _("The data for %s takes %u bytes; the file holds %zu. "
+                     "Shorten the text or grant fewer zones."),
                    files[file].name, out->len, files[file].size);
       g_byte_array_unref (out);
       return NULL;
@@ -160,7 +167,7 @@ _ci_card_open_template (GBytes       *object,
   if (!ci_tlv_parse_one (data, len, &tlv, error))
     return FALSE;
   if (tlv.tag != tag)
-    return _ci_card_bad_data (error, "a file holds an object with the wrong tag");
+    return _ci_card_bad_data (error, _("a file holds an object with the wrong tag"));
   ci_tlv_reader_init (reader, tlv.value, tlv.len);
   return TRUE;
 }
@@ -187,21 +194,21 @@ ci_card_file_object (const guint8  *file,
 
   if (len == 0 || file[0] == 0x00 || file[0] == 0xFF)
     {
-      _ci_card_bad_data (error, "a file is empty");
+      _ci_card_bad_data (error, _("a file is empty"));
       return NULL;
     }
   ci_tlv_reader_init (&reader, file, len);
   if (!ci_tlv_reader_next (&reader, &tlv, error))
     {
       if (error && *error == NULL)
-        _ci_card_bad_data (error, "a file is empty");
+        _ci_card_bad_data (error, _("a file is empty"));
       return NULL;
     }
   used = (gsize) (tlv.value + tlv.len - file);
   for (gsize i = used; i < len; i++)
     if (file[i] != 0)
       {
-        _ci_card_bad_data (error, "a file has data after its object");
+        _ci_card_bad_data (error, _("a file has data after its object"));
         return NULL;
       }
   return g_bytes_new (file, used);
@@ -241,7 +248,7 @@ ci_card_info_encode (const CiCardInfo  *info,
     {
       g_byte_array_unref (out);
       g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_WRONG_DATA,
-                   "The card serial must be 10 digits.");
+                   _("The card serial must be 10 digits."));
       return NULL;
     }
   ci_tlv_append_string (out, 0x81, info->serial);
@@ -252,7 +259,7 @@ ci_card_info_encode (const CiCardInfo  *info,
     {
       g_byte_array_unref (out);
       g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_WRONG_DATA,
-                   "The card's dates must be valid YYYY-MM-DD dates.");
+                   _("The card's dates must be valid YYYY-MM-DD dates."));
       return NULL;
     }
   ci_tlv_end (out, mark);
@@ -316,7 +323,7 @@ ci_card_info_decode (GBytes      *object,
     if (!info_member (out, &tlv))
       {
         ci_card_info_clear (out);
-        return _ci_card_bad_data (error, "EF.CARD holds a malformed member");
+        return _ci_card_bad_data (error, _("EF.CARD holds a malformed member"));
       }
   if (local != NULL)
     {
@@ -328,7 +335,7 @@ ci_card_info_decode (GBytes      *object,
       || out->sequence == 0)
     {
       ci_card_info_clear (out);
-      return _ci_card_bad_data (error, "EF.CARD lacks a member");
+      return _ci_card_bad_data (error, _("EF.CARD lacks a member"));
     }
   return TRUE;
 }
@@ -375,7 +382,7 @@ ci_card_identity_encode (const CiCardIdentity  *identity,
     {
       g_byte_array_unref (out);
       g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_WRONG_DATA,
-                   "The employee number and both names are needed on the card.");
+                   _("The employee number and both names are needed on the card."));
       return NULL;
     }
   ci_tlv_append_string (out, 0x80, identity->number);
@@ -388,7 +395,7 @@ ci_card_identity_encode (const CiCardIdentity  *identity,
     {
       g_byte_array_unref (out);
       g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_WRONG_DATA,
-                   "The employee's validity dates must be valid YYYY-MM-DD dates.");
+                   _("The employee's validity dates must be valid YYYY-MM-DD dates."));
       return NULL;
     }
   ci_tlv_end (out, mark);
@@ -445,7 +452,7 @@ ci_card_identity_decode (GBytes          *object,
     if (!identity_member (out, &tlv))
       {
         ci_card_identity_clear (out);
-        return _ci_card_bad_data (error, "EF.IDENTITY holds a malformed or repeated member");
+        return _ci_card_bad_data (error, _("EF.IDENTITY holds a malformed or repeated member"));
       }
   if (local != NULL)
     {
@@ -457,7 +464,7 @@ ci_card_identity_decode (GBytes          *object,
       || out->valid_from == NULL || out->valid_until == NULL)
     {
       ci_card_identity_clear (out);
-      return _ci_card_bad_data (error, "EF.IDENTITY lacks a member");
+      return _ci_card_bad_data (error, _("EF.IDENTITY lacks a member"));
     }
   return TRUE;
 }

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -140,16 +142,18 @@ check_step (Run     *run,
     {
     case CI_CARD_KIND_TERMINATED:
       g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_WRONG_CARD,
-                   "This card has been terminated and can't be issued again. "
-                   "Destroy it and use a blank card.");
+                   _("This card has been terminated and can't be issued again. "
+                     "Destroy it and use a blank card."));
       return FALSE;
     case CI_CARD_KIND_HALF_WRITTEN:
     case CI_CARD_KIND_ISSUED:
       if (g_strcmp0 (run->check.serial, serial) != 0)
         {
           g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_WRONG_CARD,
-                       "This card already belongs to card %s, not to card %s. "
-                       "Use a blank card, or finish card %s with this one.",
+                       /* Translators: the first and the third %s are the serial the card in
+                        * the reader already carries, the second the serial being issued. */
+                       _("This card already belongs to card %s, not to card %s. "
+                         "Use a blank card, or finish card %s with this one."),
                        run->check.serial, serial, run->check.serial);
           return FALSE;
         }
@@ -353,7 +357,8 @@ same_file (GBytes  *read,
     same = got[i] == 0;
   if (!same)
     g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_VERIFY_FAILED,
-                 "%s on the card differs from what was written.", ci_card_file_name (file));
+                 /* Translators: %s is a file on the card, such as EF.ZONES. */
+                 _("%s on the card differs from what was written."), ci_card_file_name (file));
   return same;
 }
 
@@ -396,8 +401,9 @@ check_locked (CiCardSession  *session,
   if (r1->sw != 0x6982 || r2->sw != 0x6A88)
     {
       g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_VERIFY_FAILED,
-                   "The card is not locked: it answered %04X to a write without secure "
-                   "messaging and %04X to the transport key.", r1->sw, r2->sw);
+                   /* Translators: the two %04X are the card's status words. */
+                   _("The card is not locked: it answered %04X to a write without secure "
+                     "messaging and %04X to the transport key."), r1->sw, r2->sw);
       return FALSE;
     }
   return TRUE;
@@ -418,7 +424,7 @@ verify_step (Run     *run,
   if (life_cycle != CI_CARD_LCS_ACTIVATED)
     {
       g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_VERIFY_FAILED,
-                   "The card's application is not active after locking (life cycle %02X).",
+                   _("The card's application is not active after locking (life cycle %02X)."),
                    life_cycle);
       return FALSE;
     }

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -98,7 +100,7 @@ transact (CiCardSession  *self,
  * ci_card_session_send:
  * @self: a session
  * @apdu: the plain command
- * @what: what it does, for the error message ("Writing the zones")
+ * @what: what it does, for the error message, translated ("Writing the zones")
  * @error: return location for a #CI_CARD_ERROR error
  *
  * Sends @apdu, under secure messaging if a session is open.
@@ -150,8 +152,11 @@ ci_card_session_select_mf (CiCardSession  *self,
   g_return_val_if_fail (self != NULL, FALSE);
 
   ci_card_session_end_sm (self);
-  return send_simple (self, 0x00, 0xA4, 0x00, 0x0C, mf, sizeof mf, "Selecting the card's master file",
-                      error);
+  return send_simple (self, 0x00, 0xA4, 0x00, 0x0C, mf, sizeof mf,
+                      /* Translators: this and the card steps like it (“Writing %s”,
+                       * “Locking the card”) are completed by “failed: …”, as in
+                       * “Locking the card failed: the card is full (6A84).” */
+                      _("Selecting the card's master file"), error);
 }
 
 static gboolean
@@ -168,7 +173,7 @@ parse_life_cycle (const CiResponse  *fcp,
     {
       g_clear_error (error);
       g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_PROTOCOL,
-                   "The card did not report the application's life cycle.");
+                   _("The card did not report the application's life cycle."));
       return FALSE;
     }
   *life_cycle = lcs.value[0];
@@ -192,7 +197,7 @@ select_df (CiCardSession  *self,
   *life_cycle = 0;
   if (response->sw == 0x6A82)
     return TRUE;
-  if (!ci_card_check_sw (response->sw, "Selecting the CardIssue application", error))
+  if (!ci_card_check_sw (response->sw, _("Selecting the CardIssue application"), error))
     return FALSE;
   return parse_life_cycle (response, life_cycle, error);
 }
@@ -217,7 +222,7 @@ ci_card_session_select_df (CiCardSession  *self,
   if (!select_df (self, life_cycle, error))
     return FALSE;
   if (*life_cycle == 0)
-    return ci_card_check_sw (0x6A82, "Selecting the CardIssue application", error);
+    return ci_card_check_sw (0x6A82, _("Selecting the CardIssue application"), error);
   return TRUE;
 }
 
@@ -235,9 +240,9 @@ read_limits (CiCardSession  *self,
   CiTlv *parts[2] = { &nc, &ne };
 
   if (!send_simple (self, 0x00, 0xA4, 0x02, 0x0C, info_fid, sizeof info_fid,
-                    "Reading the card's capabilities", error))
+                    _("Reading the card's capabilities"), error))
     return FALSE;
-  response = ci_card_session_send (self, read, "Reading the card's capabilities", error);
+  response = ci_card_session_send (self, read, _("Reading the card's capabilities"), error);
   if (response == NULL || !ci_tlv_find (response->data, response->len, 0x7F66, &info, error))
     return FALSE;
   ci_tlv_reader_init (&reader, info.value, info.len);
@@ -248,14 +253,14 @@ read_limits (CiCardSession  *self,
         {
           g_clear_error (error);
           g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_PROTOCOL,
-                       "The card's EF.ATR/INFO is malformed.");
+                       _("The card's EF.ATR/INFO is malformed."));
           return FALSE;
         }
       for (gsize b = 0; b < parts[i]->len; b++)
         limits[i] = limits[i] << 8 | parts[i]->value[b];
     }
   if (limits[0] < 16 || limits[1] < 16)
-    return ci_card_check_sw (0x6700, "Reading the card's capabilities", error);
+    return ci_card_check_sw (0x6700, _("Reading the card's capabilities"), error);
   ci_card_channel_set_limits (self->channel, limits[0], limits[1]);
   return TRUE;
 }
@@ -319,7 +324,8 @@ ci_card_session_check (CiCardSession  *self,
       /* The card answered, but not as our profile says: say so. A card pulled
        * or a reader gone keeps its own message. */
       if (error && *error && is_card_answer (*error))
-        g_prefix_error (error, "This is not a card CardIssue can write: ");
+        /* Translators: the error's own message follows. */
+        g_prefix_error (error, _("This is not a card CardIssue can write: "));
       return FALSE;
     }
   if (!select_df (self, &out->life_cycle, error))
@@ -377,11 +383,11 @@ ci_card_session_authenticate (CiCardSession  *self,
   g_return_val_if_fail (self != NULL && key != NULL, FALSE);
 
   ci_card_session_end_sm (self);
-  challenge = ci_card_session_send (self, get, "Asking the card for a challenge", error);
+  challenge = ci_card_session_send (self, get, _("Asking the card for a challenge"), error);
   if (challenge == NULL)
     return FALSE;
   if (challenge->len != sizeof auth.rnd_icc)
-    return ci_card_check_sw (0x6700, "Asking the card for a challenge", error);
+    return ci_card_check_sw (0x6700, _("Asking the card for a challenge"), error);
   memcpy (auth.rnd_icc, challenge->data, sizeof auth.rnd_icc);
   ci_sm_kdf (CI_SM_CIPHER_AES128, key, CI_SM_KEY_LEN, CI_SM_KDF_ENC, kenc);
   ci_sm_kdf (CI_SM_CIPHER_AES128, key, CI_SM_KEY_LEN, CI_SM_KDF_MAC, kmac);
@@ -391,8 +397,8 @@ ci_card_session_authenticate (CiCardSession  *self,
     {
       mutual = ci_apdu_new (0x00, 0x82, 0x00, key_ref, cryptogram->data, cryptogram->len, 40);
       answer = ci_card_session_send (self, mutual, key_ref == CI_CARD_KEY_TRANSPORT
-                                     ? "Opening the card with the transport key"
-                                     : "Opening the card with its admin key", error);
+                                     ? _("Opening the card with the transport key")
+                                     : _("Opening the card with its admin key"), error);
       ok = answer != NULL
            && ci_sm_auth_host_finish (&auth, kenc, kmac, answer->data, answer->len, error);
     }
@@ -420,7 +426,7 @@ ci_card_session_delete_df (CiCardSession  *self,
 {
   g_return_val_if_fail (self != NULL, FALSE);
   return send_simple (self, 0x00, 0xE4, 0x00, 0x00, NULL, 0,
-                      "Removing an unfinished application", error);
+                      _("Removing an unfinished application"), error);
 }
 
 static GBytes *
@@ -468,7 +474,7 @@ create_file (CiCardSession  *self,
              GError        **error)
 {
   return send_simple (self, 0x00, 0xE0, 0x00, 0x00, g_bytes_get_data (fcp, NULL),
-                      g_bytes_get_size (fcp), "Creating the card's files", error);
+                      g_bytes_get_size (fcp), _("Creating the card's files"), error);
 }
 
 /**
@@ -522,7 +528,9 @@ update_binary (CiCardSession  *self,
                gsize           len,
                GError        **error)
 {
-  g_autofree char *what = g_strdup_printf ("Writing %s", ci_card_file_name (file));
+  /* Translators: %s is a file on the card, such as EF.ZONES; completed by
+   * “failed: …”, as in “Writing EF.ZONES failed: the card is full (6A84).” */
+  g_autofree char *what = g_strdup_printf (_("Writing %s"), ci_card_file_name (file));
   guint8 p1 = offset == 0 ? 0x80 | file : (guint8) (offset >> 8);
   guint8 p2 = (guint8) (offset & 0xff);
   g_autoptr(CiApdu) apdu = ci_apdu_new (0x00, 0xD6, p1, p2, data, len, 0);
@@ -585,7 +593,9 @@ ci_card_session_read_file (CiCardSession  *self,
                            CiCardFile      file,
                            GError        **error)
 {
-  g_autofree char *what = g_strdup_printf ("Reading %s", ci_card_file_name (file));
+  /* Translators: %s is a file on the card, such as EF.ZONES; completed by
+   * “failed: …”, as in “Reading EF.ZONES failed: …”. */
+  g_autofree char *what = g_strdup_printf (_("Reading %s"), ci_card_file_name (file));
   g_autoptr(GByteArray) out = g_byte_array_new ();
   gsize size = ci_card_file_size (file);
 
@@ -621,7 +631,7 @@ ci_card_session_put_key (CiCardSession  *self,
 
   apdu = ci_apdu_new (0x80, 0xD8, 0x00, key_ref, key, CI_SM_KEY_LEN, 0);
   apdu->flags |= CI_APDU_SENSITIVE;
-  response = ci_card_session_send (self, apdu, "Loading the card's admin key", error);
+  response = ci_card_session_send (self, apdu, _("Loading the card's admin key"), error);
   return response != NULL;
 }
 
@@ -632,7 +642,7 @@ ci_card_session_delete_key (CiCardSession  *self,
 {
   g_return_val_if_fail (self != NULL && self->sm != NULL, FALSE);
   return send_simple (self, 0x80, 0xE4, 0x00, key_ref, NULL, 0,
-                      "Retiring the transport key", error);
+                      _("Retiring the transport key"), error);
 }
 
 /**
@@ -655,7 +665,7 @@ ci_card_session_generate_key (CiCardSession  *self,
 
   g_return_val_if_fail (self != NULL && self->sm != NULL, NULL);
 
-  response = ci_card_session_send (self, apdu, "Generating the card's own key pair", error);
+  response = ci_card_session_send (self, apdu, _("Generating the card's own key pair"), error);
   if (response == NULL)
     return NULL;
   return g_bytes_new (response->data, response->len);
@@ -693,8 +703,9 @@ ci_card_session_set_secret (CiCardSession  *self,
   apdu = ci_apdu_new (0x00, 0x24, 0x01, reference, block, sizeof block, 0);
   apdu->flags |= CI_APDU_SENSITIVE;
   OPENSSL_cleanse (block, sizeof block);
-  response = ci_card_session_send (self, apdu, reference == CI_CARD_PIN ? "Setting the PIN"
-                                                                          : "Setting the PUK",
+  response = ci_card_session_send (self, apdu,
+                                   reference == CI_CARD_PIN ? _("Setting the PIN")
+                                                            : _("Setting the PUK"),
                                    error);
   return response != NULL;
 }
@@ -704,7 +715,7 @@ ci_card_session_activate (CiCardSession  *self,
                           GError        **error)
 {
   g_return_val_if_fail (self != NULL && self->sm != NULL, FALSE);
-  return send_simple (self, 0x00, 0x44, 0x00, 0x00, NULL, 0, "Locking the card", error);
+  return send_simple (self, 0x00, 0x44, 0x00, 0x00, NULL, 0, _("Locking the card"), error);
 }
 
 /**
@@ -729,7 +740,7 @@ ci_card_session_internal_auth (CiCardSession  *self,
   g_return_val_if_fail (self != NULL && challenge != NULL, NULL);
 
   apdu = ci_apdu_new (0x00, 0x88, 0x00, CI_CARD_KEY_CARD, challenge, len, CI_APDU_SHORT_MAX);
-  response = ci_card_session_send (self, apdu, "Asking the card to prove its key", error);
+  response = ci_card_session_send (self, apdu, _("Asking the card to prove its key"), error);
   if (response == NULL)
     return NULL;
   return g_bytes_new (response->data, response->len);

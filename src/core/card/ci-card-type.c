@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -71,8 +73,10 @@ parse_pattern (const char  *text,
 
 bad:
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-               "Card type %s: the ATR pattern “%s” is not 1 to %d bytes in hex (“..” for any "
-               "byte)", origin, text, CI_ATR_MAX);
+               /* Translators: the first %s is a card type file; ATR and “..” are written
+                * as they are in that file. */
+               _("Card type %s: the ATR pattern “%s” is not 1 to %d bytes in hex (“..” for any "
+                 "byte)"), origin, text, CI_ATR_MAX);
   return NULL;
 }
 
@@ -109,7 +113,8 @@ ci_card_type_new_from_data (const char  *id,
       || (patterns = g_key_file_get_string_list (file, GROUP, "ATR", NULL, error)) == NULL
       || (key = g_key_file_get_string (file, GROUP, "TransportKey", error)) == NULL)
     {
-      g_prefix_error (error, "Card type %s: ", origin);
+      /* Translators: %s is a card type file; the error's own message follows. */
+      g_prefix_error (error, _("Card type %s: "), origin);
       return NULL;
     }
   for (guint i = 0; patterns[i] != NULL; i++)
@@ -128,8 +133,8 @@ ci_card_type_new_from_data (const char  *id,
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                    type->atr_patterns->len == 0
-                   ? "Card type %s: ATR names no pattern"
-                   : "Card type %s: TransportKey is not 32 hex digits (an AES-128 key)",
+                   ? _("Card type %s: ATR names no pattern")
+                   : _("Card type %s: TransportKey is not 32 hex digits (an AES-128 key)"),
                    origin);
       return NULL;
     }

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "card/ci-card-verify.h"
@@ -106,7 +108,7 @@ ci_card_contents_check_signature (CiCardContents  *contents,
       || memcmp (issuer_id, contents->info.issuer_key_id, sizeof issuer_id) != 0)
     {
       g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_VERIFY_FAILED,
-                   "The card was not issued by this issuer.");
+                   _("The card was not issued by this issuer."));
       return FALSE;
     }
   tbs = ci_card_signed_data (contents->objects[CI_CARD_FILE_CARD],
@@ -117,8 +119,8 @@ ci_card_contents_check_signature (CiCardContents  *contents,
                                  g_bytes_get_size (tbs), contents->signature, NULL))
     {
       g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_VERIFY_FAILED,
-                   "The issuer signature on the card does not match its data: the card "
-                   "was altered or written incompletely.");
+                   _("The issuer signature on the card does not match its data: the card "
+                     "was altered or written incompletely."));
       return FALSE;
     }
   return TRUE;
@@ -155,7 +157,7 @@ ci_card_prove_key (CiCardSession  *session,
   if (!ci_keys_verify_signature (card_key, message, sizeof message, signature, NULL))
     {
       g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_VERIFY_FAILED,
-                   "The card could not prove it holds its own key: it is a copy.");
+                   _("The card could not prove it holds its own key: it is a copy."));
       return FALSE;
     }
   return TRUE;
@@ -188,11 +190,11 @@ is_expired (const CiCardContents  *c,
             char                 **why)
 {
   if (g_strcmp0 (today, c->identity.valid_from) < 0)
-    *why = g_strdup_printf ("The holder's validity starts on %s.", c->identity.valid_from);
+    *why = g_strdup_printf (_("The holder's validity starts on %s."), c->identity.valid_from);
   else if (g_strcmp0 (today, c->identity.valid_until) > 0)
-    *why = g_strdup_printf ("The holder's validity ended on %s.", c->identity.valid_until);
+    *why = g_strdup_printf (_("The holder's validity ended on %s."), c->identity.valid_until);
   else if (g_strcmp0 (today, c->info.valid_until) > 0)
-    *why = g_strdup_printf ("The card expired on %s.", c->info.valid_until);
+    *why = g_strdup_printf (_("The card expired on %s."), c->info.valid_until);
   return *why != NULL;
 }
 
@@ -233,21 +235,27 @@ ci_card_door_check (CiCardSession   *session,
     v = verdict (CI_CARD_VERDICT_INVALID, reason, g_strdup (error->message));
   else if (life_cycle != CI_CARD_LCS_ACTIVATED)
     v = verdict (CI_CARD_VERDICT_INVALID, reason,
-                 g_strdup_printf ("The card's application is not active (life cycle %02X).",
+                 g_strdup_printf (_("The card's application is not active (life cycle %02X)."),
                                   life_cycle));
   else if (!ci_card_read_contents (session, c, &error)
            || !ci_card_contents_check_signature (c, issuer_public_key, &error))
     v = verdict (CI_CARD_VERDICT_INVALID, reason, g_strdup (error->message));
   else if (is_denied && is_denied (c->info.serial, user_data))
     v = verdict (CI_CARD_VERDICT_REVOKED, reason,
-                 g_strdup_printf ("Card %s is on the deny list.", c->info.serial));
+                 g_strdup_printf (_("Card %s is on the deny list."), c->info.serial));
   else if (is_expired (c, today, &why))
     v = verdict (CI_CARD_VERDICT_EXPIRED, reason, g_steal_pointer (&why));
   else if (!ci_card_prove_key (session, c->card_key, &error))
     v = verdict (CI_CARD_VERDICT_CLONE, reason, g_strdup (error->message));
   else
     v = verdict (CI_CARD_VERDICT_VALID, reason,
-                 g_strdup_printf ("Card %s of %s %s, %u zone(s).", c->info.serial,
+                 /* Translators: a valid card: its serial, the holder's given and family
+                  * name, and the number of zones on it. The English text is the same for
+                  * one zone and several; give your language's forms for the number. */
+                 g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Card %s of %s %s, %u zone(s).",
+                                               "Card %s of %s %s, %u zone(s).",
+                                               c->zones.zones->len),
+                                  c->info.serial,
                                   c->identity.given_name, c->identity.family_name,
                                   c->zones.zones->len));
   if (c == &local)

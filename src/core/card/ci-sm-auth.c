@@ -7,6 +7,10 @@
  * §9.7.2 (BAC), for either cipher, and the secure messaging session it yields.
  */
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "card/ci-sm-private.h"
 #include "card/ci-card-error.h"
 
@@ -50,16 +54,16 @@ auth_open (CiSmCipher    cipher,
   if (len != AUTH_CRYPTOGRAM_LEN)
     {
       g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_PROTOCOL,
-                   "Mutual authentication: the cryptogram has %" G_GSIZE_FORMAT
-                   " bytes instead of %d", len, AUTH_CRYPTOGRAM_LEN);
+                   _("Mutual authentication: the cryptogram has %zu bytes instead of %d"), len,
+                   AUTH_CRYPTOGRAM_LEN);
       return FALSE;
     }
   if (!ci_sm_mac (cipher, kmac, in, AUTH_PLAIN_LEN, mac, error))
     return FALSE;
   ok = CRYPTO_memcmp (mac, in + AUTH_PLAIN_LEN, CI_SM_MAC_LEN) == 0;
   if (!ok)
-    return _ci_sm_fail (error, "Mutual authentication failed: the other side does not hold "
-                        "the same keys.");
+    return _ci_sm_fail (error, _("Mutual authentication failed: the other side does not hold "
+                          "the same keys."));
   return ci_sm_encrypt (cipher, kenc, NULL, in, AUTH_PLAIN_LEN, plain, TRUE, error);
 }
 
@@ -109,8 +113,8 @@ auth_card_check (CiSmAuth     *auth,
   if (!auth_open (auth->cipher, kenc, kmac, in, len, s, error))
     return FALSE;
   if (CRYPTO_memcmp (s + 8, auth->rnd_icc, 8) != 0)
-    return _ci_sm_fail (error, "Mutual authentication failed: the answer is not for this "
-                        "challenge.");
+    return _ci_sm_fail (error, _("Mutual authentication failed: the answer is not for this "
+                          "challenge."));
   return TRUE;
 }
 
@@ -195,8 +199,8 @@ ci_sm_auth_host_finish (CiSmAuth      *auth,
   ok = auth_open (auth->cipher, kenc, kmac, card_cryptogram, len, r, error);
   if (ok && (CRYPTO_memcmp (r, auth->rnd_icc, 8) != 0
              || CRYPTO_memcmp (r + 8, auth->rnd_ifd, 8) != 0))
-    ok = _ci_sm_fail (error, "Mutual authentication failed: the card's answer is not for "
-                      "this challenge.");
+    ok = _ci_sm_fail (error, _("Mutual authentication failed: the card's answer is not for "
+                        "this challenge."));
   if (ok)
     memcpy (auth->k_icc, r + 16, 16);
   OPENSSL_cleanse (r, sizeof r);

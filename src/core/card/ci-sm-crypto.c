@@ -8,6 +8,10 @@
  * OpenSSL 3 EVP call.
  */
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "card/ci-sm-private.h"
 #include "card/ci-card-error.h"
 #include "keys/ci-openssl-private.h"
@@ -68,12 +72,12 @@ _ci_sm_fail (GError    **error,
   return FALSE;
 }
 
+/* @message: the whole sentence, already translated */
 static gboolean
 openssl_failed (GError    **error,
-                const char *what)
+                const char *message)
 {
-  g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_FAILED,
-               "OpenSSL could not %s for secure messaging", what);
+  g_set_error_literal (error, CI_CARD_ERROR, CI_CARD_ERROR_FAILED, message);
   return FALSE;
 }
 
@@ -154,8 +158,7 @@ ci_sm_encrypt (CiSmCipher    cipher,
   if (len % ci_sm_block_size (cipher) != 0 || len > G_MAXINT)
     {
       g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_PROTOCOL,
-                   "Secure messaging: %" G_GSIZE_FORMAT " bytes are not whole cipher blocks",
-                   len);
+                   _("Secure messaging: %zu bytes are not whole cipher blocks"), len);
       return FALSE;
     }
   if (len == 0)
@@ -171,7 +174,8 @@ ci_sm_encrypt (CiSmCipher    cipher,
       || (gsize) out_len + (gsize) final_len != len)
     {
       OPENSSL_cleanse (out, len);
-      return openssl_failed (error, decrypt ? "decrypt" : "encrypt");
+      return openssl_failed (error, decrypt ? _("OpenSSL could not decrypt for secure messaging")
+                                            : _("OpenSSL could not encrypt for secure messaging"));
     }
   return TRUE;
 }
@@ -247,7 +251,7 @@ _ci_sm_aes_cmac (const guint8  key[CI_SM_KEY_LEN],
       || (len > 0 && EVP_MAC_update (ctx, in, len) != 1)
       || EVP_MAC_final (ctx, out, &out_len, CI_SM_AES_BLOCK) != 1
       || out_len != CI_SM_AES_BLOCK)
-    return openssl_failed (error, "compute an AES-CMAC");
+    return openssl_failed (error, _("OpenSSL could not compute an AES-CMAC for secure messaging"));
   return TRUE;
 }
 

@@ -13,6 +13,10 @@
  * counters are out of step by then anyway; authenticate again.
  */
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "card/ci-sm-private.h"
 #include "card/ci-card-error.h"
 #include "card/ci-tlv.h"
@@ -161,8 +165,8 @@ sm_check_open (CiSm    *self,
 {
   if (!self->closed)
     return TRUE;
-  return _ci_sm_fail (error, "The secure channel to the card was closed after an error. "
-                      "Take the card off the reader and start again.");
+  return _ci_sm_fail (error, _("The secure channel to the card was closed after an error. "
+                        "Take the card off the reader and start again."));
 }
 
 /* Big-endian, once before each MAC: command and response each get their own. */
@@ -259,7 +263,7 @@ open_cryptogram (CiSm         *self,
   gsize clen;
 
   if (do87->len < 1 + bs || (do87->len - 1) % bs != 0 || do87->value[0] != PADDING_INDICATOR)
-    return _ci_sm_fail (error, "The encrypted data in a secure messaging object is malformed.");
+    return _ci_sm_fail (error, _("The encrypted data in a secure messaging object is malformed."));
   clen = do87->len - 1;
   buf = _ci_sm_secret_new (clen);
   g_byte_array_set_size (buf, (guint) clen);
@@ -268,7 +272,8 @@ open_cryptogram (CiSm         *self,
                          error))
     return FALSE;
   if (!unpad (buf, bs))
-    return _ci_sm_fail (error, "The encrypted data in a secure messaging object has bad padding.");
+    return _ci_sm_fail (error,
+                        _("The encrypted data in a secure messaging object has bad padding."));
   *out = g_steal_pointer (&buf);
   return TRUE;
 }
@@ -302,7 +307,7 @@ split_objects (const guint8  *buf,
 
   memset (objs, 0, sizeof *objs);
   if (len == 0)
-    return _ci_sm_fail (error, "The secure messaging data is missing its MAC.");
+    return _ci_sm_fail (error, _("The secure messaging data is missing its MAC."));
   ci_tlv_reader_init (&reader, buf, len);
   while (ci_tlv_reader_next (&reader, &tlv, &local_error))
     {
@@ -310,7 +315,7 @@ split_objects (const guint8  *buf,
         next++;
       if (next == N_OBJS || tlv.constructed
           || len - reader.left - used != ci_tlv_header_len (tlv.tag, tlv.len) + tlv.len)
-        return _ci_sm_fail (error, "The secure messaging data holds an unexpected object.");
+        return _ci_sm_fail (error, _("The secure messaging data holds an unexpected object."));
       if (next == OBJ_MAC)
         objs->mac_input_len = used;
       objs->tlv[next] = tlv;
@@ -318,11 +323,11 @@ split_objects (const guint8  *buf,
       used = len - reader.left;
     }
   if (local_error != NULL)
-    return _ci_sm_fail (error, "The secure messaging data is malformed.");
+    return _ci_sm_fail (error, _("The secure messaging data is malformed."));
   if (!objs->present[OBJ_MAC])
-    return _ci_sm_fail (error, "The secure messaging data is missing its MAC.");
+    return _ci_sm_fail (error, _("The secure messaging data is missing its MAC."));
   if (used != len)
-    return _ci_sm_fail (error, "The secure messaging data has extra bytes after its MAC.");
+    return _ci_sm_fail (error, _("The secure messaging data has extra bytes after its MAC."));
   return TRUE;
 }
 
@@ -399,16 +404,16 @@ check_plain_command (CiSm         *self,
 {
   if ((plain->cla & SM_CLA_BITS) != 0)
     g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_PROTOCOL,
-                 "Secure messaging: the command (CLA %02X) is already protected", plain->cla);
+                 _("Secure messaging: the command (CLA %02X) is already protected"), plain->cla);
   else if (plain->le > CI_APDU_EXTENDED_MAX)
     g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_PROTOCOL,
-                 "Secure messaging: Le %" G_GSIZE_FORMAT " is too large", plain->le);
+                 _("Secure messaging: Le %zu is too large"), plain->le);
   else if (plain->lc > EXTENDED_LC_MAX
            || cryptogram_object_len (self->cipher, plain->lc) + LE_OBJECT_MAX + MAC_OBJECT_LEN
               > EXTENDED_LC_MAX)
     g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_PROTOCOL,
-                 "Secure messaging: %" G_GSIZE_FORMAT " bytes of data do not fit in one "
-                 "protected command", plain->lc);
+                 _("Secure messaging: %zu bytes of data do not fit in one protected command"),
+                 plain->lc);
   else
     return TRUE;
   return FALSE;
@@ -476,8 +481,9 @@ static void
 unprotected_answer (guint16  sw,
                     GError **error)
 {
-  if (sw == 0x9000 || ci_card_check_sw (sw, "The protected command", error))
-    _ci_sm_fail (error, "The card answered without secure messaging.");
+  /* Translators: completed by “failed: …”, as in “The protected command failed: …”. */
+  if (sw == 0x9000 || ci_card_check_sw (sw, _("The protected command"), error))
+    _ci_sm_fail (error, _("The card answered without secure messaging."));
 }
 
 static CiResponse *
@@ -486,8 +492,9 @@ open_response (CiSm             *self,
                GError          **error)
 {
   static const guint32 tags[N_OBJS] = { DO_CRYPTOGRAM, DO_STATUS, DO_MAC };
-  static const char bad_mac[] = "The card's answer failed its secure messaging check. "
-                                "Keep the card still on the reader and try again.";
+  static const char *const bad_mac =
+    N_("The card's answer failed its secure messaging check. Keep the card still on the reader "
+       "and try again.");
   g_autoptr(CiSmSecret) data = NULL;
   SmObjects objs;
   const CiTlv *status = &objs.tlv[OBJ_MIDDLE];
@@ -498,12 +505,12 @@ open_response (CiSm             *self,
       return NULL;
     }
   if (!split_objects (response->data, response->len, tags, &objs, error)
-      || !sm_verify_mac (self, response->data, objs.mac_input_len, &objs.tlv[OBJ_MAC], bad_mac,
-                         error))
+      || !sm_verify_mac (self, response->data, objs.mac_input_len, &objs.tlv[OBJ_MAC],
+                         _(bad_mac), error))
     return NULL;
   if (!objs.present[OBJ_MIDDLE] || status->len != 2)
     {
-      _ci_sm_fail (error, "The card's protected answer has no status word.");
+      _ci_sm_fail (error, _("The card's protected answer has no status word."));
       return NULL;
     }
   if (objs.present[OBJ_CRYPTOGRAM] && !open_cryptogram (self, &objs.tlv[OBJ_CRYPTOGRAM], &data,
@@ -563,7 +570,7 @@ parse_le (CiSmCipher    cipher,
   else if (do97->len == 2)
     *le = (gsize) (do97->value[0] << 8 | do97->value[1]);
   else
-    return _ci_sm_fail (error, "The protected command has a malformed Le object.");
+    return _ci_sm_fail (error, _("The protected command has a malformed Le object."));
   if (*le == 0)
     *le = CI_APDU_EXTENDED_MAX;
   /* a host that sent no outer Le gets the short maximum */
@@ -587,7 +594,7 @@ open_command (CiSm          *self,
     return NULL;
   g_byte_array_append (m, command->data, (guint) objs.mac_input_len);
   if (!sm_verify_mac (self, m->data, m->len, &objs.tlv[OBJ_MAC],
-                      "The protected command failed its secure messaging check.", error)
+                      _("The protected command failed its secure messaging check."), error)
       || (objs.present[OBJ_MIDDLE]
           && !parse_le (self->cipher, &objs.tlv[OBJ_MIDDLE], command->le, &le, error))
       || (objs.present[OBJ_CRYPTOGRAM]
@@ -632,7 +639,7 @@ ci_sm_unwrap_command (CiSm          *self,
     return NULL;
   ssc_increment (self);
   if ((protected_command->cla & SM_CLA_BITS) != SM_CLA_BITS)
-    _ci_sm_fail (error, "The command is not protected by secure messaging.");
+    _ci_sm_fail (error, _("The command is not protected by secure messaging."));
   else
     plain = open_command (self, protected_command, error);
   if (plain == NULL)

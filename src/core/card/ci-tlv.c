@@ -4,6 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "ci-tlv.h"
 #include "ci-card-error.h"
 
@@ -32,7 +36,9 @@ malformed (GError     **error,
   detail = g_strdup_vprintf (format, args);
   va_end (args);
   g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_PROTOCOL,
-               "Malformed BER-TLV data at offset %zu: %s", offset, detail);
+               /* Translators: %zu is a byte position; %s says what is wrong, such as
+                * “the tag is longer than 3 bytes”. */
+               _("Malformed BER-TLV data at offset %zu: %s"), offset, detail);
   return FALSE;
 }
 
@@ -60,12 +66,12 @@ read_tag (const guint8  *p,
     do
       {
         if (n == 3)
-          return malformed (error, offset, "the tag is longer than 3 bytes");
+          return malformed (error, offset, _("the tag is longer than 3 bytes"));
         if (n == left)
-          return malformed (error, offset, "the tag is cut off by the end of the data");
+          return malformed (error, offset, _("the tag is cut off by the end of the data"));
         /* X.690 §8.1.2.4.2 c: a leading 80 would be a redundant zero digit. */
         if (n == 1 && p[1] == 0x80)
-          return malformed (error, offset + 1, "the second tag byte is 80");
+          return malformed (error, offset + 1, _("the second tag byte is 80"));
         value = (value << 8) | p[n];
         n++;
       }
@@ -86,7 +92,7 @@ read_length (const guint8  *p,
   gsize n;
 
   if (left == 0)
-    return malformed (error, offset, "the length is missing at the end of the data");
+    return malformed (error, offset, _("the length is missing at the end of the data"));
   if (p[0] < 0x80)
     {
       *len = p[0];
@@ -94,13 +100,13 @@ read_length (const guint8  *p,
       return TRUE;
     }
   if (p[0] == 0x80)
-    return malformed (error, offset, "indefinite length (80) is not allowed");
+    return malformed (error, offset, _("indefinite length (80) is not allowed"));
   n = p[0] & 0x7f;
   if (n > 3)
-    return malformed (error, offset, "the length form %02X needs more than 3 length bytes",
+    return malformed (error, offset, _("the length form %02X needs more than 3 length bytes"),
                       p[0]);
   if (left < 1 + n)
-    return malformed (error, offset, "the length (%02X) is cut off by the end of the data",
+    return malformed (error, offset, _("the length (%02X) is cut off by the end of the data"),
                       p[0]);
   *len = 0;
   for (gsize i = 1; i <= n; i++)
@@ -129,9 +135,13 @@ read_object (const guint8  *p,
     return FALSE;
   header = tag_len + len_len;
   if (len > left - header)
-    return malformed (error, offset, "the value of tag %X is %zu bytes long, but only %zu %s "
-                      "left", tag, len, left - header,
-                      left - header == 1 ? "byte is" : "bytes are");
+    return malformed (error, offset,
+                      g_dngettext (GETTEXT_PACKAGE,
+                                   "the value of tag %X is %zu bytes long, but only %zu byte is "
+                                   "left",
+                                   "the value of tag %X is %zu bytes long, but only %zu bytes "
+                                   "are left", left - header),
+                      tag, len, left - header);
   out->tag = tag;
   out->constructed = (p[0] & 0x20) != 0;
   out->value = p + header;
@@ -274,14 +284,16 @@ ci_tlv_parse_one (const guint8  *buf,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (len == 0)
-    return malformed (error, 0, "there is no data object, the data is empty");
+    return malformed (error, 0, _("there is no data object, the data is empty"));
   if (is_padding (buf[0]))
-    return malformed (error, 0, "padding byte %02X where a tag should be", buf[0]);
+    return malformed (error, 0, _("padding byte %02X where a tag should be"), buf[0]);
   if (!read_object (buf, len, 0, out, &consumed, error))
     return FALSE;
   if (consumed != len)
-    return malformed (error, consumed, "%zu %s the data object", len - consumed,
-                      len - consumed == 1 ? "byte follows" : "bytes follow");
+    return malformed (error, consumed,
+                      g_dngettext (GETTEXT_PACKAGE, "%zu byte follows the data object",
+                                   "%zu bytes follow the data object", len - consumed),
+                      len - consumed);
   return TRUE;
 }
 

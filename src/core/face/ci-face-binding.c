@@ -18,6 +18,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "face/ci-face-binding.h"
@@ -172,7 +174,8 @@ malformed (GError    **error,
            const char *why)
 {
   g_set_error (error, CI_FACE_ERROR, CI_FACE_ERROR_MALFORMED,
-               "This QR code is not a CardIssue card code (%s)", why);
+               /* Translators: %s says what is wrong, such as “the serial is not 10 digits”. */
+               _("This QR code is not a CardIssue card code (%s)"), why);
   return FALSE;
 }
 
@@ -202,18 +205,22 @@ ci_face_binding_verify (const char     *payload,
 
   len = strnlen (payload, PAYLOAD_MAX + 1);
   if (len > PAYLOAD_MAX || !g_str_has_prefix (payload, CI_FACE_BINDING_PREFIX))
-    return malformed (error, "it does not start with “" CI_FACE_BINDING_PREFIX "”");
+    {
+      g_autofree char *why = g_strdup_printf (_("it does not start with “%s”"),
+                                              CI_FACE_BINDING_PREFIX);
+      return malformed (error, why);
+    }
   serial = payload + strlen (CI_FACE_BINDING_PREFIX);
   if ((dot1 = strchr (serial, '.')) == NULL || (dot2 = strchr (dot1 + 1, '.')) == NULL)
-    return malformed (error, "it has fewer than four parts");
+    return malformed (error, _("it has fewer than four parts"));
   if (!serial_is_valid (serial, (gsize) (dot1 - serial)))
-    return malformed (error, "the serial is not 10 digits");
+    return malformed (error, _("the serial is not 10 digits"));
   digest = unbase64url (dot1 + 1, (gsize) (dot2 - dot1 - 1));
   signature = unbase64url (dot2 + 1, strlen (dot2 + 1));
   if (digest == NULL || g_bytes_get_size (digest) != CI_FACE_BINDING_DIGEST_LEN)
-    return malformed (error, "the chip digest is not 12 bytes in base64url");
+    return malformed (error, _("the chip digest is not 12 bytes in base64url"));
   if (signature == NULL || g_bytes_get_size (signature) > SIGNATURE_MAX)
-    return malformed (error, "the signature is not base64url");
+    return malformed (error, _("the signature is not base64url"));
   memcpy (binding.serial, serial, 10);
   memcpy (binding.chip_digest, g_bytes_get_data (digest, NULL), CI_FACE_BINDING_DIGEST_LEN);
   message = signed_message (&binding);
@@ -221,8 +228,8 @@ ci_face_binding_verify (const char     *payload,
                                  g_bytes_get_size (message), signature, NULL))
     {
       g_set_error (error, CI_FACE_ERROR, CI_FACE_ERROR_FORGED,
-                   "The QR code of card %s was not signed by this issuer: the face is forged "
-                   "or altered", binding.serial);
+                   _("The QR code of card %s was not signed by this issuer: the face is forged "
+                     "or altered"), binding.serial);
       return FALSE;
     }
   if (out)

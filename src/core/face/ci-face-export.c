@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "face/ci-face-render-private.h"
 
 #include <cairo-pdf.h>
@@ -43,15 +45,15 @@ io_error_reason (const GError *error)
   switch (error->code)
     {
     case G_IO_ERROR_NOT_FOUND:
-      return "the folder does not exist";
+      return _("the folder does not exist");
     case G_IO_ERROR_PERMISSION_DENIED:
-      return "you may not write there";
+      return _("you may not write there");
     case G_IO_ERROR_IS_DIRECTORY:
-      return "it is a folder";
+      return _("it is a folder");
     case G_IO_ERROR_NO_SPACE:
-      return "the disk is full";
+      return _("the disk is full");
     case G_IO_ERROR_READ_ONLY:
-      return "the disk is read-only";
+      return _("the disk is read-only");
     default:
       return error->message;
     }
@@ -69,7 +71,9 @@ write_file (const char  *path,
                                G_FILE_CREATE_NONE, NULL, NULL, &local))
     return TRUE;
   g_set_error (error, local->domain, local->code,
-               "The card face could not be saved as “%s”: %s. Choose another place.", path,
+               /* Translators: the first %s is a file name, the second the reason, such
+                * as “the disk is full”. */
+               _("The card face could not be saved as “%s”: %s. Choose another place."), path,
                io_error_reason (local));
   return FALSE;
 }
@@ -84,7 +88,8 @@ check_surface (cairo_surface_t  *surface,
     return TRUE;
   g_set_error (error, G_IO_ERROR,
                status == CAIRO_STATUS_NO_MEMORY ? G_IO_ERROR_NO_SPACE : G_IO_ERROR_FAILED,
-               "The card face could not be made (%s).", cairo_status_to_string (status));
+               /* Translators: %s is cairo's own description of the error, in English. */
+               _("The card face could not be made (%s)."), cairo_status_to_string (status));
   return FALSE;
 }
 
@@ -344,7 +349,7 @@ ci_face_export_png (const CiFaceTemplate *tmpl,
   if (!(dpi >= MIN_DPI && dpi <= MAX_DPI))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "The card face cannot be saved as “%s” at %g dpi: choose %g to %g dpi.", path,
+                   _("The card face cannot be saved as “%s” at %g dpi: choose %g to %g dpi."), path,
                    dpi, MIN_DPI, MAX_DPI);
       return FALSE;
     }

@@ -10,6 +10,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -226,7 +228,8 @@ load_scan (const guint8  *data,
   if (loader == NULL)
     {
       g_set_error (error, CI_FACE_OPTICAL_ERROR, CI_FACE_OPTICAL_ERROR_NOT_IMAGE,
-                   "This system cannot decode %s images: save the scan as PNG.", type);
+                   /* Translators: %s is an image type, “png” or “jpeg”. */
+                   _("This system cannot decode %s images: save the scan as PNG."), type);
       return NULL;
     }
   g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &size);
@@ -236,16 +239,18 @@ load_scan (const guint8  *data,
   if (size.too_big)
     {
       g_set_error (error, CI_FACE_OPTICAL_ERROR, CI_FACE_OPTICAL_ERROR_TOO_BIG,
-                   "The scan is %d × %d pixels, more than the 40 megapixels the optical check "
-                   "reads: scan the card at 600 dpi or less.", size.width, size.height);
+                   _("The scan is %d × %d pixels, more than the 40 megapixels the optical check "
+                     "reads: scan the card at 600 dpi or less."), size.width, size.height);
       return NULL;
     }
   if (!ok || gdk_pixbuf_loader_get_pixbuf (loader) == NULL)
     {
       g_set_error (error, CI_FACE_OPTICAL_ERROR, CI_FACE_OPTICAL_ERROR_NOT_IMAGE,
-                   "The scan is a damaged %s image (%s): scan the card again.",
+                   /* Translators: the first %s is PNG or JPEG, the second says what is
+                    * wrong, as the image decoder puts it. */
+                   _("The scan is a damaged %s image (%s): scan the card again."),
                    g_str_equal (type, "png") ? "PNG" : "JPEG",
-                   local_error ? local_error->message : "no image in it");
+                   local_error ? local_error->message : _("no image in it"));
       return NULL;
     }
   return gdk_pixbuf_apply_embedded_orientation (gdk_pixbuf_loader_get_pixbuf (loader));
@@ -265,14 +270,15 @@ _ci_face_gray_decode (GBytes  *scan,
       g_autofree char *size = g_format_size (len);
 
       g_set_error (error, CI_FACE_OPTICAL_ERROR, CI_FACE_OPTICAL_ERROR_TOO_BIG,
-                   "The scan is %s, more than the 50 MB the optical check reads: save it as "
-                   "JPEG or scan at a lower resolution.", size);
+                   /* Translators: %s is a file size, such as “61.2 MB”. */
+                   _("The scan is %s, more than the 50 MB the optical check reads: save it as "
+                     "JPEG or scan at a lower resolution."), size);
       return NULL;
     }
   if (type == NULL)
     {
       g_set_error_literal (error, CI_FACE_OPTICAL_ERROR, CI_FACE_OPTICAL_ERROR_NOT_IMAGE,
-                           "The scan is not a PNG or JPEG image: save it in one of those.");
+                           _("The scan is not a PNG or JPEG image: save it in one of those."));
       return NULL;
     }
   pixbuf = load_scan (data, len, type, error);

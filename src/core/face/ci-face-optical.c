@@ -47,6 +47,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -244,25 +246,29 @@ what_label (const char *what)
     const char *what;
     const char *label;
   } labels[] = {
-    { "photo", "The photo" },
-    { "employee.number", "The employee number" },
-    { "employee.given_name", "The given name" },
-    { "employee.family_name", "The family name" },
-    { "employee.full_name", "The name" },
-    { "employee.department", "The department" },
-    { "employee.job_title", "The job title" },
-    { "employee.valid_from", "The date access starts" },
-    { "employee.valid_until", "The date access ends" },
-    { "card.serial", "The card serial" },
-    { "card.expiry", "The expiry date" },
-    { "card.issued", "The issue date" },
-    { "zone.level", "The zone level" },
+    /* Translators: this and the following labels start the sentences
+     * “%s is not on the scan (in %s): …” and “%s on the card does not match
+     * the record …”. */
+    { "photo", N_("The photo") },
+    { "employee.number", N_("The employee number") },
+    { "employee.given_name", N_("The given name") },
+    { "employee.family_name", N_("The family name") },
+    { "employee.full_name", N_("The name") },
+    { "employee.department", N_("The department") },
+    { "employee.job_title", N_("The job title") },
+    { "employee.valid_from", N_("The date access starts") },
+    { "employee.valid_until", N_("The date access ends") },
+    { "card.serial", N_("The card serial") },
+    { "card.expiry", N_("The expiry date") },
+    { "card.issued", N_("The issue date") },
+    { "zone.level", N_("The zone level") },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
     if (g_str_equal (labels[i].what, what))
-      return labels[i].label;
-  return "A field";
+      return _(labels[i].label);
+  /* Translators: starts a sentence, as the labels such as “The photo” do. */
+  return _("A field");
 }
 
 /* The payload --------------------------------------------------------------------------------- */
@@ -323,8 +329,8 @@ check_issued (CiFaceCheck      *check,
     return;
   if (memcmp (record.chip_digest, check->binding.chip_digest, CI_FACE_BINDING_DIGEST_LEN) != 0)
     add_finding (check, "qr", box, 0.0,
-                 "The QR code of card %s was made for other chip data than the record's: "
-                 "the face belongs to another personalisation of the card. Reprint it.",
+                 _("The QR code of card %s was made for other chip data than the record's: "
+                   "the face belongs to another personalisation of the card. Reprint it."),
                  check->binding.serial);
 }
 
@@ -340,8 +346,8 @@ check_payload (CiFaceCheck      *check,
   if (!parse_binding (check->qr_payload, &check->binding))
     {
       add_finding (check, "qr", box, 0.0,
-                   "The QR code is not a CardIssue card code: the face was not printed by "
-                   "CardIssue or was altered.");
+                   _("The QR code is not a CardIssue card code: the face was not printed by "
+                     "CardIssue or was altered."));
       return;
     }
   if (issuer_public_key_der != NULL
@@ -350,7 +356,7 @@ check_payload (CiFaceCheck      *check,
   if (expected_serial == NULL)
     expected_serial = ci_face_data_get (expected, "card.serial");
   if (expected_serial != NULL && !g_str_equal (expected_serial, check->binding.serial))
-    add_finding (check, "card.serial", box, 0.0, "The QR code says card %s, the record says %s.",
+    add_finding (check, "card.serial", box, 0.0, _("The QR code says card %s, the record says %s."),
                  check->binding.serial, expected_serial);
   check_issued (check, box, expected);
 }
@@ -491,10 +497,16 @@ compare_element (CiFaceCheck         *check,
   check->score = MIN (check->score, score);
   if (off_scan)
     add_finding (check, what, &e->box, score,
-                 "%s is not on the scan (in %s): scan the whole card.", what_label (what), where);
+                 /* Translators: the first %s is what is missing, such as “The photo”;
+                  * the second where it should be, such as “29.0,14.0 53.0×7.0 mm”. */
+                 _("%s is not on the scan (in %s): scan the whole card."), what_label (what),
+                 where);
   else if (score < CI_FACE_OPTICAL_MIN_SCORE)
     add_finding (check, what, &e->box, score,
-                 "%s on the card does not match the record (similarity %.2f) in %s.",
+                 /* Translators: the first %s is what differs, such as “The photo”; %.2f
+                  * a similarity from 0 to 1; the last %s the place, such as
+                  * “29.0,14.0 53.0×7.0 mm”. */
+                 _("%s on the card does not match the record (similarity %.2f) in %s."),
                  what_label (what), score, where);
 }
 
@@ -621,8 +633,8 @@ compare_scan (CiFaceCheck           *check,
     {
       check->score = 0;
       add_finding (check, "qr", &qr->box, 0.0,
-                   "The scan cannot be placed on the card by its QR code: scan the whole card, "
-                   "flat.");
+                   _("The scan cannot be placed on the card by its QR code: scan the whole card, "
+                     "flat."));
       return TRUE;
     }
   compare_elements (check, tmpl, side, frame, scan, &t);
@@ -669,9 +681,12 @@ ci_face_optical_check (const CiFaceTemplate  *tmpl,
 
   if ((qr = qr_element (tmpl, side)) == NULL)
     {
-      g_set_error (error, CI_FACE_OPTICAL_ERROR, CI_FACE_OPTICAL_ERROR_TEMPLATE,
-                   "The %s of this card has no QR code, so a scan of it cannot be checked: "
-                   "scan the other side.", side == CI_FACE_FRONT ? "front" : "back");
+      g_set_error_literal (error, CI_FACE_OPTICAL_ERROR, CI_FACE_OPTICAL_ERROR_TEMPLATE,
+                           side == CI_FACE_FRONT
+                           ? _("The front of this card has no QR code, so a scan of it cannot "
+                               "be checked: scan the other side.")
+                           : _("The back of this card has no QR code, so a scan of it cannot "
+                               "be checked: scan the other side."));
       return NULL;
     }
   if ((gray = _ci_face_gray_decode (scan, error)) == NULL)
@@ -683,7 +698,7 @@ ci_face_optical_check (const CiFaceTemplate  *tmpl,
     {
       check->score = 0;
       add_finding (check, "qr", &qr->box, 0.0,
-                   "The QR code cannot be read (smudged, covered or missing).");
+                   _("The QR code cannot be read (smudged, covered or missing)."));
       return g_steal_pointer (&check);
     }
   check->qr_payload = g_steal_pointer (&found.payload);

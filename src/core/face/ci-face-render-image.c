@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "face/ci-face-render-private.h"
 
 #include <librsvg/rsvg.h>
@@ -106,19 +108,24 @@ ci_face_image_decode (GBytes  *bytes,
       g_autofree char *text = g_format_size (len);
 
       g_set_error (error, CI_FACE_IMAGE_ERROR, CI_FACE_IMAGE_ERROR_TOO_LARGE,
-                   "it is %s; at most 20 MB can be used", text);
+                   /* Translators: this and the following messages about an image complete
+                    * sentences such as “The employee's photo cannot be used: %s.”; here %s
+                    * is a file size such as “24.5 MB”. */
+                   _("it is %s; at most 20 MB can be used"), text);
       return NULL;
     }
   if (type == NULL)
     {
       g_set_error_literal (error, CI_FACE_IMAGE_ERROR, CI_FACE_IMAGE_ERROR_NOT_SUPPORTED,
-                           "it is not a PNG or JPEG image");
+                           _("it is not a PNG or JPEG image"));
       return NULL;
     }
   if ((loader = gdk_pixbuf_loader_new_with_type (type, NULL)) == NULL)
     {
       g_set_error (error, CI_FACE_IMAGE_ERROR, CI_FACE_IMAGE_ERROR_NOT_SUPPORTED,
-                   "this system cannot decode %s images (install its gdk-pixbuf loader)", type);
+                   /* Translators: %s is an image type, “png” or “jpeg”. */
+                   _("this system cannot decode %s images (install its gdk-pixbuf loader)"),
+                   type);
       return NULL;
     }
   g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared), &size);
@@ -130,20 +137,22 @@ ci_face_image_decode (GBytes  *bytes,
   if (size.too_large)
     {
       g_set_error (error, CI_FACE_IMAGE_ERROR, CI_FACE_IMAGE_ERROR_TOO_LARGE,
-                   "it is %d × %d pixels; at most 20 megapixels can be used",
+                   _("it is %d × %d pixels; at most 20 megapixels can be used"),
                    size.width, size.height);
       return NULL;
     }
   if (!ok || gdk_pixbuf_loader_get_pixbuf (loader) == NULL)
     {
       g_set_error (error, CI_FACE_IMAGE_ERROR, CI_FACE_IMAGE_ERROR_DAMAGED,
-                   "it is damaged (%s)", load_error ? load_error->message : "no image in it");
+                   /* Translators: %s is what the image decoder says is wrong. */
+                   _("it is damaged (%s)"),
+                   load_error ? load_error->message : _("no image in it"));
       return NULL;
     }
   if (size.rows < size.height)
     {
       g_set_error (error, CI_FACE_IMAGE_ERROR, CI_FACE_IMAGE_ERROR_INCOMPLETE,
-                   "it is incomplete (%d of its %d rows)", size.rows, size.height);
+                   _("it is incomplete (%d of its %d rows)"), size.rows, size.height);
       return NULL;
     }
   return gdk_pixbuf_apply_embedded_orientation (gdk_pixbuf_loader_get_pixbuf (loader));
@@ -409,17 +418,20 @@ _ci_face_draw_photo (CiFaceRenderCtx     *ctx,
   if (bytes == NULL)
     {
       _ci_face_add_problem (ctx, element, CI_FACE_PROBLEM_PHOTO,
-                            "The employee's photo is missing: add one before issuing.");
-      _ci_face_draw_placeholder (ctx, &element->box, "‹photo›");
+                            _("The employee's photo is missing: add one before issuing."));
+      /* Translators: drawn on the card preview where the photo is missing. */
+      _ci_face_draw_placeholder (ctx, &element->box, _("‹photo›"));
       return;
     }
   pixbuf = ci_face_image_decode (bytes, &decode_error);
   if (pixbuf == NULL)
     {
       _ci_face_add_problem (ctx, element, CI_FACE_PROBLEM_PHOTO,
-                            "The employee's photo cannot be used: %s. Choose another photo.",
+                            /* Translators: %s says why, such as “it is not a PNG or JPEG
+                             * image”. */
+                            _("The employee's photo cannot be used: %s. Choose another photo."),
                             decode_error->message);
-      _ci_face_draw_placeholder (ctx, &element->box, "‹photo›");
+      _ci_face_draw_placeholder (ctx, &element->box, _("‹photo›"));
       return;
     }
   draw_decoded_photo (ctx, element, pixbuf,
@@ -528,8 +540,9 @@ _ci_face_draw_image (CiFaceRenderCtx     *ctx,
   if (element->path == NULL)
     {
       _ci_face_add_problem (ctx, element, CI_FACE_PROBLEM_IMAGE,
-                            "The template's image names no file: fix the template.");
-      _ci_face_draw_placeholder (ctx, &element->box, "‹image›");
+                            _("The template's image names no file: fix the template."));
+      /* Translators: drawn on the card preview where the template's image is missing. */
+      _ci_face_draw_placeholder (ctx, &element->box, _("‹image›"));
       return;
     }
   if (g_str_has_suffix (lower, ".svg") || g_str_has_suffix (lower, ".svgz"))
@@ -539,8 +552,11 @@ _ci_face_draw_image (CiFaceRenderCtx     *ctx,
   if (!ok)
     {
       _ci_face_add_problem (ctx, element, CI_FACE_PROBLEM_IMAGE,
-                            "The template's image “%s” cannot be used: %s. Fix the template or "
-                            "the file.", element->path, error ? error->message : "unknown error");
-      _ci_face_draw_placeholder (ctx, &element->box, "‹image›");
+                            /* Translators: the first %s is a file name, the second says why
+                             * it cannot be used. */
+                            _("The template's image “%s” cannot be used: %s. Fix the template "
+                              "or the file."), element->path,
+                            error ? error->message : _("unknown error"));
+      _ci_face_draw_placeholder (ctx, &element->box, _("‹image›"));
     }
 }

@@ -16,6 +16,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "face/ci-face-render-private.h"
 
 #include <math.h>
@@ -55,33 +57,38 @@ typedef struct
   const char *missing;
 } FieldText;
 
+/* The texts are marked with N_() and translated where they are used. */
 static const FieldText field_texts[] = {
-  { "employee.number", "employee number",
-    "The employee number is missing: enter it before issuing." },
-  { "employee.given_name", "given name",
-    "The employee's given name is missing: enter it before issuing." },
-  { "employee.family_name", "family name",
-    "The employee's family name is missing: enter it before issuing." },
-  { "employee.full_name", "name",
-    "The employee's name is missing: enter it before issuing." },
-  { "employee.department", "department",
-    "The employee's department is missing: enter it before issuing." },
-  { "employee.job_title", "job title",
-    "The employee's job title is missing: enter it before issuing." },
-  { "employee.valid_from", "valid from",
-    "The date the employee's access starts is missing: enter it before issuing." },
-  { "employee.valid_until", "valid until",
-    "The date the employee's access ends is missing: enter it before issuing." },
-  { "card.serial", "card serial",
-    "The card serial is missing: it is known once a card is in the reader." },
-  { "card.expiry", "expiry date",
-    "The card's expiry date is missing: set it before issuing." },
-  { "card.issued", "issue date",
-    "The card's issue date is missing: it is set when the card is issued." },
-  { "zone.level", "zone level",
-    "The employee has no zone level: grant a zone before issuing." },
-  { "zone.colour", "zone colour",
-    "The employee has no zone, so the colour band has no colour: grant a zone before issuing." },
+  /* Translators: the labels (“employee number”) are drawn as “‹employee number›”
+   * on the card preview where the value is missing; the sentences are shown
+   * beside it. */
+  { "employee.number", N_("employee number"),
+    N_("The employee number is missing: enter it before issuing.") },
+  { "employee.given_name", N_("given name"),
+    N_("The employee's given name is missing: enter it before issuing.") },
+  { "employee.family_name", N_("family name"),
+    N_("The employee's family name is missing: enter it before issuing.") },
+  { "employee.full_name", N_("name"),
+    N_("The employee's name is missing: enter it before issuing.") },
+  { "employee.department", N_("department"),
+    N_("The employee's department is missing: enter it before issuing.") },
+  { "employee.job_title", N_("job title"),
+    N_("The employee's job title is missing: enter it before issuing.") },
+  { "employee.valid_from", N_("valid from"),
+    N_("The date the employee's access starts is missing: enter it before issuing.") },
+  { "employee.valid_until", N_("valid until"),
+    N_("The date the employee's access ends is missing: enter it before issuing.") },
+  { "card.serial", N_("card serial"),
+    N_("The card serial is missing: it is known once a card is in the reader.") },
+  { "card.expiry", N_("expiry date"),
+    N_("The card's expiry date is missing: set it before issuing.") },
+  { "card.issued", N_("issue date"),
+    N_("The card's issue date is missing: it is set when the card is issued.") },
+  { "zone.level", N_("zone level"),
+    N_("The employee has no zone level: grant a zone before issuing.") },
+  { "zone.colour", N_("zone colour"),
+    N_("The employee has no zone, so the colour band has no colour: grant a zone before "
+       "issuing.") },
 };
 
 static const FieldText *
@@ -139,14 +146,16 @@ missing_field (CiFaceRenderCtx     *ctx,
                const char          *field)
 {
   const FieldText *text = field_text (field);
-  g_autofree char *label = g_strdup_printf ("‹%s›", text ? text->label : field);
+  g_autofree char *label = g_strdup_printf ("‹%s›", text ? _(text->label) : field);
 
   if (text != NULL)
-    _ci_face_add_problem (ctx, element, field, "%s", text->missing);
+    _ci_face_add_problem (ctx, element, field, "%s", _(text->missing));
   else
     _ci_face_add_problem (ctx, element, field,
-                          "The template shows “%s”, which has no value here: fill it in or "
-                          "fix the template.", field);
+                          /* Translators: %s is a field name of the template, such as
+                           * employee.department. */
+                          _("The template shows “%s”, which has no value here: fill it in or "
+                            "fix the template."), field);
   _ci_face_draw_placeholder (ctx, &element->box, label);
 }
 
@@ -671,18 +680,21 @@ draw_qr (CiFaceRenderCtx     *ctx,
   if (payload == NULL)
     {
       _ci_face_add_problem (ctx, element, CI_FACE_PROBLEM_QR,
-                            "The QR code has no payload yet: it is made when the card is issued.");
-      _ci_face_draw_placeholder (ctx, &element->box, "‹QR code›");
+                            _("The QR code has no payload yet: it is made when the card is "
+                              "issued."));
+      /* Translators: drawn on the card preview where the QR code will be. */
+      _ci_face_draw_placeholder (ctx, &element->box, _("‹QR code›"));
       return;
     }
   qr = _ci_face_qr_encode (payload, element->ecc);
   if (qr == NULL)
     {
       _ci_face_add_problem (ctx, element, CI_FACE_PROBLEM_QR,
-                            "The QR code's payload (%zu bytes) does not fit in a QR code: "
-                            "lower the template's error-correction level or shorten the payload.",
+                            _("The QR code's payload (%zu bytes) does not fit in a QR code: "
+                              "lower the template's error-correction level or shorten the "
+                              "payload."),
                             strlen (payload));
-      _ci_face_draw_placeholder (ctx, &element->box, "‹QR code›");
+      _ci_face_draw_placeholder (ctx, &element->box, _("‹QR code›"));
       return;
     }
   draw_qr_modules (ctx, &element->box, qr);
@@ -791,7 +803,8 @@ ci_face_render (const CiFaceTemplate *tmpl,
     {
       g_set_error (error, G_IO_ERROR,
                    status == CAIRO_STATUS_NO_MEMORY ? G_IO_ERROR_NO_SPACE : G_IO_ERROR_FAILED,
-                   "The card face could not be drawn (%s).", cairo_status_to_string (status));
+                   /* Translators: %s is cairo's own description of the error, in English. */
+                   _("The card face could not be drawn (%s)."), cairo_status_to_string (status));
       return FALSE;
     }
   return TRUE;

@@ -9,6 +9,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -137,7 +139,9 @@ key_size (CiFaceTemplateParser       *p,
           const CiFaceTemplateToken  *t,
           GError                    **error)
 {
-  return _ci_face_template_parse_number (p, t, MIN_SIZE_PT, FALSE, MAX_SIZE_PT, "points",
+  /* Translators: the unit of font sizes, in messages such as “size=90 is out of
+   * range: it must be at least 1 and at most 144 points”. */
+  return _ci_face_template_parse_number (p, t, MIN_SIZE_PT, FALSE, MAX_SIZE_PT, _("points"),
                                          &e->size_pt, error);
 }
 
@@ -147,7 +151,7 @@ key_min_size (CiFaceTemplateParser       *p,
               const CiFaceTemplateToken  *t,
               GError                    **error)
 {
-  return _ci_face_template_parse_number (p, t, MIN_MIN_SIZE_PT, FALSE, MAX_SIZE_PT, "points",
+  return _ci_face_template_parse_number (p, t, MIN_MIN_SIZE_PT, FALSE, MAX_SIZE_PT, _("points"),
                                          &e->min_size_pt, error);
 }
 
@@ -177,7 +181,7 @@ key_field (CiFaceTemplateParser       *p,
   known = g_strjoinv (", ", (char **) ci_face_fields ());
   value = _ci_face_template_echo (t->value);
   return fail (p, error, CI_FACE_TEMPLATE_ERROR_UNKNOWN,
-               "unknown field “%s”; the fields are: %s", value, known);
+               _("unknown field “%s”; the fields are: %s"), value, known);
 }
 
 static gboolean
@@ -223,8 +227,10 @@ key_weight (CiFaceTemplateParser       *p,
       return TRUE;
     }
   return fail (p, error, CI_FACE_TEMPLATE_ERROR_VALUE,
-               "weight=%s is not a weight: write a whole number from 100 to 1000 (400 normal, "
-               "700 bold) or thin, light, normal, medium, semibold, bold or heavy", value);
+               /* Translators: weight=, thin, light, normal, medium, semibold, bold and heavy are
+                * words of the template file and stay as they are. */
+               _("weight=%s is not a weight: write a whole number from 100 to 1000 (400 normal, "
+                 "700 bold) or thin, light, normal, medium, semibold, bold or heavy"), value);
 }
 
 static gboolean
@@ -243,14 +249,21 @@ key_colour (CiFaceTemplateParser       *p,
           return TRUE;
         }
       return fail (p, error, CI_FACE_TEMPLATE_ERROR_VALUE,
-                   "colour=%s is for a rect only; give a %s a colour such as #000000",
+                   /* Translators: colour=, rect and %s (an element keyword such as text) are words
+                    * of the template file and stay as they are. */
+                   _("colour=%s is for a rect only; give a %s a colour such as #000000"),
                    ZONE_COLOUR, p->kind_name);
     }
   if (_ci_face_template_parse_colour (t->value, &e->colour))
     return TRUE;
   return fail (p, error, CI_FACE_TEMPLATE_ERROR_VALUE,
-               "%s=%s is not a colour: write #rrggbb or #rrggbbaa in hex, such as #1c71d8%s",
-               t->key, value, e->kind == CI_FACE_ELEMENT_RECT ? ", or zone.colour" : "");
+               e->kind == CI_FACE_ELEMENT_RECT
+               /* Translators: the key, #rrggbb, #rrggbbaa and zone.colour are words of the template
+                * file and stay as they are. */
+               ? _("%s=%s is not a colour: write #rrggbb or #rrggbbaa in hex, such as #1c71d8, "
+                   "or zone.colour")
+               : _("%s=%s is not a colour: write #rrggbb or #rrggbbaa in hex, such as #1c71d8"),
+               t->key, value);
 }
 
 static gboolean
@@ -268,7 +281,9 @@ key_align (CiFaceTemplateParser       *p,
 
   if (!_ci_face_template_parse_word (words, G_N_ELEMENTS (words), t->value, &align))
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_VALUE,
-                 "align=%s is not an alignment: write start, centre or end", value);
+                 /* Translators: align=, start, centre and end are words of the template file and
+                  * stay as they are. */
+                 _("align=%s is not an alignment: write start, centre or end"), value);
   e->align = (CiFaceAlign) align;
   return TRUE;
 }
@@ -288,7 +303,9 @@ key_crop (CiFaceTemplateParser       *p,
 
   if (!_ci_face_template_parse_word (words, G_N_ELEMENTS (words), t->value, &crop))
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_VALUE,
-                 "crop=%s is not a crop: write face (around the face) or centre", value);
+                 /* Translators: crop=, face and centre are words of the template file and stay as
+                  * they are. */
+                 _("crop=%s is not a crop: write face (around the face) or centre"), value);
   e->crop = (CiFaceCrop) crop;
   return TRUE;
 }
@@ -304,7 +321,9 @@ key_grayscale (CiFaceTemplateParser       *p,
 
   if (!_ci_face_template_parse_word (words, G_N_ELEMENTS (words), t->value, &e->grayscale))
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_VALUE,
-                 "grayscale=%s is not yes or no", value);
+                 /* Translators: grayscale=, yes and no are words of the template file and stay as
+                  * they are. */
+                 _("grayscale=%s is not yes or no"), value);
   return TRUE;
 }
 
@@ -323,7 +342,9 @@ key_ecc (CiFaceTemplateParser       *p,
 
   if (!_ci_face_template_parse_word (words, G_N_ELEMENTS (words), t->value, &ecc))
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_VALUE,
-                 "ecc=%s is not an error-correction level: write L, M, Q or H", value);
+                 /* Translators: ecc=, L, M, Q and H are words of the template file and stay as they
+                  * are. */
+                 _("ecc=%s is not an error-correction level: write L, M, Q or H"), value);
   e->ecc = (CiFaceQrEcc) ecc;
   return TRUE;
 }
@@ -346,19 +367,19 @@ key_file (CiFaceTemplateParser       *p,
 
   if (!has_image_suffix (t->value))
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_VALUE,
-                 "file=%s is neither a .png nor an .svg file", value);
+                 _("file=%s is neither a .png nor an .svg file"), value);
   if (g_path_is_absolute (t->value))
     e->path = g_canonicalize_filename (t->value, NULL);
   else if (p->base_dir != NULL)
     e->path = g_canonicalize_filename (t->value, p->base_dir);
   else
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_FILE,
-                 "file=%s is relative, but this template was not read from a folder: "
-                 "name the file with its full path", value);
+                 _("file=%s is relative, but this template was not read from a folder: "
+                   "name the file with its full path"), value);
   if (!g_file_test (e->path, G_FILE_TEST_IS_REGULAR))
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_FILE,
-                 "the image file %s does not exist (file= is relative to the template's "
-                 "folder)", e->path);
+                 _("the image file %s does not exist (file= is relative to the template's "
+                   "folder)"), e->path);
   return TRUE;
 }
 
@@ -456,24 +477,28 @@ apply_key (CiFaceTemplateParser       *p,
     {
       value = _ci_face_template_echo (t->value);
       return fail (p, error, CI_FACE_TEMPLATE_ERROR_SYNTAX,
-                   "“%s” is not key=value: an element is written like "
-                   "text x=30 y=12 w=52 h=7 field=employee.full_name", value);
+                   /* Translators: key=value and the example element are words of the template file
+                    * and stay as they are. */
+                   _("“%s” is not key=value: an element is written like "
+                     "text x=30 y=12 w=52 h=7 field=employee.full_name"), value);
     }
   for (gsize i = 0; i < G_N_ELEMENTS (keys); i++)
     {
       if (strcmp (keys[i].name, t->key) != 0 || (allowed & keys[i].key) == 0)
         continue;
       if ((*seen & keys[i].key) != 0)
-        return fail (p, error, CI_FACE_TEMPLATE_ERROR_SYNTAX, "%s= is given twice", t->key);
+        return fail (p, error, CI_FACE_TEMPLATE_ERROR_SYNTAX, _("%s= is given twice"), t->key);
       *seen |= keys[i].key;
       if (*t->value == '\0')
-        return fail (p, error, CI_FACE_TEMPLATE_ERROR_VALUE, "%s= has no value", t->key);
+        return fail (p, error, CI_FACE_TEMPLATE_ERROR_VALUE, _("%s= has no value"), t->key);
       return keys[i].func (p, e, t, error);
     }
   value = _ci_face_template_echo (t->key);
   list = key_list (allowed, "=");
   return fail (p, error, CI_FACE_TEMPLATE_ERROR_UNKNOWN,
-               "a %s has no key “%s”; its keys are: %s", p->kind_name, value, list);
+               /* Translators: the element keyword (%s, such as text) and the keys are words of the
+                * template file and stay as they are. */
+               _("a %s has no key “%s”; its keys are: %s"), p->kind_name, value, list);
 }
 
 static gboolean
@@ -486,18 +511,22 @@ check_required (CiFaceTemplateParser  *p,
 
   if (*missing != '\0')
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_MISSING,
-                 "the %s needs %s: its box in mm (x and y of the top-left corner, w wide, h "
-                 "high)", p->kind_name, missing);
+                 /* Translators: the element keyword (%s, such as text) and the keys x=, y=, w=, h=
+                  * are words of the template file and stay as they are. */
+                 _("the %s needs %s: its box in mm (x and y of the top-left corner, w wide, h "
+                   "high)"), p->kind_name, missing);
   if (e->kind == CI_FACE_ELEMENT_TEXT && (seen & (KEY_FIELD | KEY_TEXT)) == 0)
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_MISSING,
-                 "the text needs field= (such as field=employee.full_name) or text= "
-                 "(fixed words in quotes)");
+                 /* Translators: text, field= and text= are words of the template file and stay as
+                  * they are. */
+                 _("the text needs field= (such as field=employee.full_name) or text= "
+                   "(fixed words in quotes)"));
   if (e->kind == CI_FACE_ELEMENT_TEXT && (seen & KEY_FIELD) != 0 && (seen & KEY_TEXT) != 0)
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_VALUE,
-                 "the text has both field= and text=: give one of them");
+                 _("the text has both field= and text=: give one of them"));
   if (e->kind == CI_FACE_ELEMENT_IMAGE && (seen & KEY_FILE) == 0)
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_MISSING,
-                 "the image needs file= (a .png or .svg file next to the template)");
+                 _("the image needs file= (a .png or .svg file next to the template)"));
   return TRUE;
 }
 
@@ -513,11 +542,11 @@ check_values (CiFaceTemplateParser  *p,
     e->min_size_pt = e->size_pt * DEFAULT_MIN_SIZE_RATIO;
   if (e->kind == CI_FACE_ELEMENT_TEXT && e->min_size_pt > e->size_pt)
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_VALUE,
-                 "min-size=%g is larger than size=%g: a text is set in size and shrinks down "
-                 "to min-size to fit its box", e->min_size_pt, e->size_pt);
+                 _("min-size=%g is larger than size=%g: a text is set in size and shrinks down "
+                   "to min-size to fit its box"), e->min_size_pt, e->size_pt);
   if (e->radius_mm > shorter / 2 + EPSILON_MM)
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_VALUE,
-                 "radius=%g is more than half the rect's shorter side (%g mm)", e->radius_mm,
+                 _("radius=%g is more than half the rect's shorter side (%g mm)"), e->radius_mm,
                  shorter / 2);
   return TRUE;
 }
@@ -533,30 +562,47 @@ check_geometry (CiFaceTemplateParser  *p,
   double inset = rect ? -BLEED_MM : p->tmpl->margin_mm;
   double right = CI_FACE_CARD_WIDTH_MM - inset;
   double bottom = CI_FACE_CARD_HEIGHT_MM - inset;
-  g_autofree char *where = NULL;
   g_autofree char *what = NULL;
 
   if (rect)
-    where = g_strdup_printf ("more than %g mm past the card's edge", BLEED_MM);
+    /* Translators: in this and the next two messages, %s is an element keyword of
+     * the template (text, photo, qr, image or rect) and the %g are sizes in mm.
+     * They begin the messages “%s on the left: …” and the like. */
+    what = g_strdup_printf (_("the %s box (x=%g y=%g w=%g h=%g) reaches more than %g mm past "
+                              "the card's edge"),
+                            p->kind_name, b->x, b->y, b->width, b->height, BLEED_MM);
   else if (p->tmpl->margin_mm == 0)
-    where = g_strdup ("past the card's edge");
+    /* Translators: %s is an element keyword of the template (text, photo, qr, image or
+     * rect) and the %g are sizes in mm. */
+    what = g_strdup_printf (_("the %s box (x=%g y=%g w=%g h=%g) reaches past the card's edge"),
+                            p->kind_name, b->x, b->y, b->width, b->height);
   else
-    where = g_strdup_printf ("into the %g mm safe margin", p->tmpl->margin_mm);
-  what = g_strdup_printf ("the %s box (x=%g y=%g w=%g h=%g) reaches %s", p->kind_name, b->x, b->y,
-                          b->width, b->height, where);
+    /* Translators: %s is an element keyword of the template (text, photo, qr, image or
+     * rect) and the %g are sizes in mm. */
+    what = g_strdup_printf (_("the %s box (x=%g y=%g w=%g h=%g) reaches into the %g mm safe "
+                              "margin"),
+                            p->kind_name, b->x, b->y, b->width, b->height, p->tmpl->margin_mm);
   if (b->x < inset - EPSILON_MM)
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_GEOMETRY,
-                 "%s on the left: x must be at least %g", what, inset);
+                 /* Translators: %s is a message such as “the text box (x=1 y=2 w=50
+                  * h=7) reaches past the card's edge”; %g a position in mm. */
+                 _("%s on the left: x must be at least %g"), what, inset);
   if (b->y < inset - EPSILON_MM)
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_GEOMETRY,
-                 "%s at the top: y must be at least %g", what, inset);
+                 /* Translators: %s is a message such as “the text box (x=1 y=2 w=50
+                  * h=7) reaches past the card's edge”; %g a position in mm. */
+                 _("%s at the top: y must be at least %g"), what, inset);
   if (b->x + b->width > right + EPSILON_MM)
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_GEOMETRY,
-                 "%s on the right: x + w is %.2f and may be at most %.2f", what,
+                 /* Translators: %s is a message such as “the text box (x=1 y=2 w=50
+                  * h=7) reaches past the card's edge”; %.2f are positions in mm. */
+                 _("%s on the right: x + w is %.2f and may be at most %.2f"), what,
                  b->x + b->width, right);
   if (b->y + b->height > bottom + EPSILON_MM)
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_GEOMETRY,
-                 "%s at the bottom: y + h is %.2f and may be at most %.2f", what,
+                 /* Translators: %s is a message such as “the text box (x=1 y=2 w=50
+                  * h=7) reaches past the card's edge”; %.2f are positions in mm. */
+                 _("%s at the bottom: y + h is %.2f and may be at most %.2f"), what,
                  b->y + b->height, bottom);
   return TRUE;
 }
@@ -598,13 +644,17 @@ _ci_face_template_parse_element (CiFaceTemplateParser  *p,
   p->kind_name = kinds[kind].name;
   if (p->side < 0)
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_MISSING,
-                 "the %s belongs to a side: put “side front” or “side back” before it",
+                 /* Translators: the element keyword (%s, such as text), “side front” and “side
+                  * back” are words of the template file and stay as they are. */
+                 _("the %s belongs to a side: put “side front” or “side back” before it"),
                  p->kind_name);
   elements = ci_face_template_get_side (p->tmpl, (CiFaceSide) p->side);
   if (elements->len >= MAX_ELEMENTS)
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_VALUE,
-                 "the %s side already has %d elements, the most a side may have",
-                 p->side == CI_FACE_FRONT ? "front" : "back", MAX_ELEMENTS);
+                 p->side == CI_FACE_FRONT
+                 ? _("the front side already has %d elements, the most a side may have")
+                 : _("the back side already has %d elements, the most a side may have"),
+                 MAX_ELEMENTS);
   /* Owned by the template from here on, so an error frees it with the rest. */
   e = element_new (kinds[kind].kind, p->line);
   g_ptr_array_add (elements, e);

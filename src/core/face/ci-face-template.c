@@ -14,6 +14,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -159,16 +161,19 @@ _ci_face_template_parse_number (CiFaceTemplateParser       *p,
     {
       if (g_ascii_strcasecmp (t->value, "nan") == 0 || strstr (t->value, "inf") != NULL)
         return fail (p, error, CI_FACE_TEMPLATE_ERROR_VALUE,
-                     "%s=%s is not a finite number: write plain digits such as %s=12.5 (in %s)",
+                     _("%s=%s is not a finite number: write plain digits such as %s=12.5 (in %s)"),
                      t->key, value, t->key, unit);
       return fail (p, error, CI_FACE_TEMPLATE_ERROR_VALUE,
-                   "%s=%s is not a number: write plain digits such as %s=12.5, without a unit "
-                   "(%s is in %s)", t->key, value, t->key, t->key, unit);
+                   _("%s=%s is not a number: write plain digits such as %s=12.5, without a unit "
+                     "(%s is in %s)"), t->key, value, t->key, t->key, unit);
     }
   if (!isfinite (*out) || *out < lo || (open_lo && *out <= lo) || *out > hi)
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_VALUE,
-                 "%s=%s is out of range: it must be %s %g and at most %g %s", t->key, value,
-                 open_lo ? "more than" : "at least", lo, hi, unit);
+                 /* Translators: %s=%s is a key and its value as written in the template,
+                  * such as “size=90”; the last %s is a unit, “mm” or “points”. */
+                 open_lo ? _("%s=%s is out of range: it must be more than %g and at most %g %s")
+                         : _("%s=%s is out of range: it must be at least %g and at most %g %s"),
+                 t->key, value, lo, hi, unit);
   return TRUE;
 }
 
@@ -206,21 +211,21 @@ read_quoted (CiFaceTemplateParser  *p,
     {
       if (*q == '\0')
         return fail (p, error, CI_FACE_TEMPLATE_ERROR_SYNTAX,
-                     "the quote opened at column %u is not closed", column (p, open));
+                     _("the quote opened at column %u is not closed"), column (p, open));
       if (*q == '\\')
         {
           q++;
           if (*q != '"' && *q != '\\')
             return fail (p, error, CI_FACE_TEMPLATE_ERROR_SYNTAX,
-                         "the backslash at column %u must be followed by \" or \\ "
-                         "(write \\\\ for a backslash)", column (p, q - 1));
+                         _("the backslash at column %u must be followed by \" or \\ "
+                           "(write \\\\ for a backslash)"), column (p, q - 1));
         }
       g_string_append_c (value, *q);
     }
   q++;
   if (*q != '\0' && *q != ' ' && *q != '\t')
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_SYNTAX,
-                 "put a space after the closing quote at column %u", column (p, q - 1));
+                 _("put a space after the closing quote at column %u"), column (p, q - 1));
   token->value = g_string_free (g_steal_pointer (&value), FALSE);
   *s = q;
   return TRUE;
@@ -248,8 +253,8 @@ read_token (CiFaceTemplateParser  *p,
   for (end = start; *end != '\0' && *end != ' ' && *end != '\t'; end++)
     if (*end == '"')
       return fail (p, error, CI_FACE_TEMPLATE_ERROR_SYNTAX,
-                   "a quote at column %u inside a word: put the whole value in quotes, "
-                   "as in text=\"Valid until\"", column (p, end));
+                   _("a quote at column %u inside a word: put the whole value in quotes, "
+                     "as in text=\"Valid until\""), column (p, end));
   token->value = g_strndup (start, (gsize) (end - start));
   *s = end;
   return TRUE;
@@ -298,20 +303,21 @@ check_characters (CiFaceTemplateParser  *p,
 
   if (len > MAX_LINE_BYTES)
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_SYNTAX,
-                 "the line is %" G_GSIZE_FORMAT " bytes long; a line may have at most %d",
-                 len, MAX_LINE_BYTES);
+                 _("the line is %zu bytes long; a line may have at most %d"), len,
+                 MAX_LINE_BYTES);
   if (memchr (start, '\0', len) != NULL)
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_SYNTAX,
-                 "the line holds a NUL byte: a template is plain text (is this the right file?)");
+                 _("the line holds a NUL byte: a template is plain text (is this the right "
+                   "file?)"));
   if (!g_utf8_validate_len (start, len, &bad))
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_SYNTAX,
-                 "the line is not UTF-8 text (byte %" G_GSIZE_FORMAT "): save the template "
-                 "as UTF-8", (gsize) (bad - start) + 1);
+                 _("the line is not UTF-8 text (byte %zu): save the template as UTF-8"),
+                 (gsize) (bad - start) + 1);
   for (gsize i = 0; i < len; i++)
     if ((guchar) start[i] < 0x20 ? start[i] != '\t' : start[i] == 0x7F)
       return fail (p, error, CI_FACE_TEMPLATE_ERROR_SYNTAX,
-                   "the line holds the control character 0x%02X at byte %" G_GSIZE_FORMAT
-                   ": words are separated by spaces or tabs", (guint) (guchar) start[i], i + 1);
+                   _("the line holds the control character 0x%02X at byte %zu: words are "
+                     "separated by spaces or tabs"), (guint) (guchar) start[i], i + 1);
   return TRUE;
 }
 
@@ -330,7 +336,7 @@ single_value (CiFaceTemplateParser  *p,
   if (t == NULL || t->key != NULL)
     {
       fail (p, error, CI_FACE_TEMPLATE_ERROR_SYNTAX,
-            "“%s” takes one value, as in “%s”", keyword->value, example);
+            _("“%s” takes one value, as in “%s”"), keyword->value, example);
       return NULL;
     }
   return t->value;
@@ -345,10 +351,10 @@ header_once (CiFaceTemplateParser  *p,
 {
   if (p->side >= 0)
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_SYNTAX,
-                 "“%s” belongs to the header, before the first “side”", keyword);
+                 _("“%s” belongs to the header, before the first “side”"), keyword);
   if (*seen_line != 0)
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_SYNTAX,
-                 "“%s” is given twice (first on line %u)", keyword, *seen_line);
+                 _("“%s” is given twice (first on line %u)"), keyword, *seen_line);
   *seen_line = p->line;
   return TRUE;
 }
@@ -367,7 +373,7 @@ parse_version (CiFaceTemplateParser  *p,
     return TRUE;
   version = _ci_face_template_echo (value);
   return fail (p, error, CI_FACE_TEMPLATE_ERROR_VALUE,
-               "this template is in format version %s; CardIssue reads version %s",
+               _("this template is in format version %s; CardIssue reads version %s"),
                version, FORMAT_VERSION);
 }
 
@@ -382,7 +388,7 @@ parse_name (CiFaceTemplateParser  *p,
     return FALSE;
   if (*value == '\0')
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_VALUE,
-                 "the name is empty: write what people call the template");
+                 _("the name is empty: write what people call the template"));
   p->tmpl->name = g_strdup (value);
   return TRUE;
 }
@@ -408,7 +414,9 @@ parse_mode (CiFaceTemplateParser  *p,
     }
   echoed = _ci_face_template_echo (value);
   return fail (p, error, CI_FACE_TEMPLATE_ERROR_VALUE,
-               "mode is colour (a card printer) or laser (a laser engraver), not “%s”", echoed);
+               /* Translators: mode, colour and laser are words of the template file and stay as
+                * they are. */
+               _("mode is colour (a card printer) or laser (a laser engraver), not “%s”"), echoed);
 }
 
 static gboolean
@@ -443,11 +451,13 @@ parse_side (CiFaceTemplateParser  *p,
     {
       echoed = _ci_face_template_echo (value);
       return fail (p, error, CI_FACE_TEMPLATE_ERROR_VALUE,
-                   "a side is front or back, not “%s”", echoed);
+                   /* Translators: side, front and back are words of the template file and stay as
+                    * they are. */
+                   _("a side is front or back, not “%s”"), echoed);
     }
   if (p->side_line[side] != 0)
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_SYNTAX,
-                 "“side %s” is given twice (first on line %u)", value, p->side_line[side]);
+                 _("“side %s” is given twice (first on line %u)"), value, p->side_line[side]);
   p->side_line[side] = p->line;
   p->side = side;
   return TRUE;
@@ -466,21 +476,21 @@ parse_background (CiFaceTemplateParser  *p,
     return FALSE;
   if (p->side < 0)
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_MISSING,
-                 "“background” belongs to a side: put “side front” or “side back” before it");
+                 _("“background” belongs to a side: put “side front” or “side back” before it"));
   if (p->background_line[p->side] != 0)
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_SYNTAX,
-                 "this side's background is given twice (first on line %u)",
+                 _("this side's background is given twice (first on line %u)"),
                  p->background_line[p->side]);
   p->background_line[p->side] = p->line;
   echoed = _ci_face_template_echo (value);
   if (!_ci_face_template_parse_colour (value, &colour))
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_VALUE,
-                 "“%s” is not a colour: write #rrggbb or #rrggbbaa in hex, such as #ffffff",
+                 _("“%s” is not a colour: write #rrggbb or #rrggbbaa in hex, such as #ffffff"),
                  echoed);
   if (p->tmpl->mode == CI_FACE_LASER && colour != DEFAULT_BACKGROUND)
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_VALUE,
-                 "in laser mode the background is the bare card body: leave it #ffffff (a "
-                 "laser engraves, it cannot colour the card)");
+                 _("in laser mode the background is the bare card body: leave it #ffffff (a "
+                   "laser engraves, it cannot colour the card)"));
   p->tmpl->background[p->side] = colour;
   return TRUE;
 }
@@ -513,10 +523,10 @@ parse_statement (CiFaceTemplateParser  *p,
 
   if (first->key != NULL)
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_SYNTAX,
-                 "a line begins with a keyword, not with “%s=”", word);
+                 _("a line begins with a keyword, not with “%s=”"), word);
   if (p->version_line == 0 && strcmp (first->value, statements[0].keyword) != 0)
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_MISSING,
-                 "a template begins with the line “cardissue-template %s”, not with “%s”",
+                 _("a template begins with the line “cardissue-template %s”, not with “%s”"),
                  FORMAT_VERSION, word);
   for (gsize i = 0; i < G_N_ELEMENTS (statements); i++)
     if (strcmp (statements[i].keyword, first->value) == 0)
@@ -524,8 +534,10 @@ parse_statement (CiFaceTemplateParser  *p,
   if ((kind = _ci_face_template_element_kind (first->value)) >= 0)
     return _ci_face_template_parse_element (p, kind, tokens, error);
   return fail (p, error, CI_FACE_TEMPLATE_ERROR_UNKNOWN,
-               "unknown keyword “%s”: a line begins with cardissue-template, name, mode, margin, "
-               "side, background, text, photo, qr, image or rect", word);
+               /* Translators: the keywords in the list are words of the template file and stay as
+                * they are. */
+               _("unknown keyword “%s”: a line begins with cardissue-template, name, mode, margin, "
+                 "side, background, text, photo, qr, image or rect"), word);
 }
 
 static gboolean
@@ -555,19 +567,23 @@ check_complete (CiFaceTemplateParser  *p,
 {
   if (p->version_line == 0)
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_MISSING,
-                 "the template is empty: it begins with the line “cardissue-template %s”, "
-                 "then a name, a side and its elements", FORMAT_VERSION);
+                 _("the template is empty: it begins with the line “cardissue-template %s”, "
+                   "then a name, a side and its elements"), FORMAT_VERSION);
   if (p->name_line == 0)
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_MISSING,
-                 "the template has no name: add a line such as name \"Colour badge\" to its "
-                 "header, before the first side");
+                 /* Translators: name "Colour badge" is a line of the template file and stays as it
+                  * is. */
+                 _("the template has no name: add a line such as name \"Colour badge\" to its "
+                   "header, before the first side"));
   if (p->side_line[CI_FACE_FRONT] == 0 && p->side_line[CI_FACE_BACK] == 0)
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_MISSING,
-                 "the template has no side: add “side front” and the elements on it");
+                 _("the template has no side: add “side front” and the elements on it"));
   if (p->tmpl->front->len == 0 && p->tmpl->back->len == 0)
     return fail (p, error, CI_FACE_TEMPLATE_ERROR_MISSING,
-                 "the template has no elements: a side needs at least one text, photo, qr, "
-                 "image or rect");
+                 /* Translators: text, photo, qr, image and rect are words of the template file and
+                  * stay as they are. */
+                 _("the template has no elements: a side needs at least one text, photo, qr, "
+                   "image or rect"));
   return TRUE;
 }
 
@@ -629,7 +645,7 @@ ci_face_template_parse (const char  *text,
   if (len > MAX_FILE_BYTES)
     {
       g_set_error (error, CI_FACE_TEMPLATE_ERROR, CI_FACE_TEMPLATE_ERROR_FILE,
-                   "%s: the template is larger than 1 MiB (is this the right file?)", origin);
+                   _("%s: the template is larger than 1 MiB (is this the right file?)"), origin);
       return NULL;
     }
   tmpl = template_new (origin);
@@ -671,13 +687,13 @@ read_bounded (const char  *path,
                                    &local_error))
     {
       g_set_error (error, CI_FACE_TEMPLATE_ERROR, CI_FACE_TEMPLATE_ERROR_FILE,
-                   "%s: cannot read the template: %s", path, local_error->message);
+                   _("%s: cannot read the template: %s"), path, local_error->message);
       return NULL;
     }
   if (*len > MAX_FILE_BYTES)
     {
       g_set_error (error, CI_FACE_TEMPLATE_ERROR, CI_FACE_TEMPLATE_ERROR_FILE,
-                   "%s: the template is larger than 1 MiB (is this the right file?)", path);
+                   _("%s: the template is larger than 1 MiB (is this the right file?)"), path);
       return NULL;
     }
   return g_steal_pointer (&buf);

@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "face/ci-face-templates.h"
@@ -63,7 +65,7 @@ ci_face_template_find (const char  *name,
       if (g_file_test (name, G_FILE_TEST_IS_REGULAR))
         return g_strdup (name);
       g_set_error (error, CI_FACE_TEMPLATE_ERROR, CI_FACE_TEMPLATE_ERROR_FILE,
-                   "There is no template file %s", name);
+                   _("There is no template file %s"), name);
       return NULL;
     }
   dirs = ci_face_template_dirs ();
@@ -76,8 +78,8 @@ ci_face_template_find (const char  *name,
         return g_steal_pointer (&path);
     }
   g_set_error (error, CI_FACE_TEMPLATE_ERROR, CI_FACE_TEMPLATE_ERROR_FILE,
-               "There is no template “%s”; the shipped ones are colour-badge and laser-badge, "
-               "and your own go into %s", name, dirs[0]);
+               _("There is no template “%s”; the shipped ones are colour-badge and laser-badge, "
+                 "and your own go into %s"), name, dirs[0]);
   return NULL;
 }
 

@@ -8,6 +8,10 @@
  * the keys out of one card exposes no other card.
  */
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "ci-key-store-private.h"
 #include "ci-openssl-private.h"
 
@@ -44,7 +48,7 @@ aes128_encrypt (const char   *cipher_name,
     {
       OPENSSL_cleanse (out, len);
       g_set_error (error, CI_KEYS_ERROR, CI_KEYS_ERROR_FAILED,
-                   "OpenSSL could not encrypt with %s", cipher_name);
+                   _("OpenSSL could not encrypt with %s"), cipher_name);
       return FALSE;
     }
   return TRUE;
@@ -152,8 +156,8 @@ ci_keys_an10922_aes128 (const guint8   key[16],
   if (m_len < 1 || m_len > AN10922_M_MAX)
     {
       g_set_error (error, CI_KEYS_ERROR, CI_KEYS_ERROR_FAILED,
-                   "Key diversification needs 1 to %d bytes of card data, not %"
-                   G_GSIZE_FORMAT, AN10922_M_MAX, m_len);
+                   _("Key diversification needs 1 to %d bytes of card data, not %zu"),
+                   AN10922_M_MAX, m_len);
       return FALSE;
     }
   ok = an10922_input (key, m, m_len, d, error)

@@ -36,11 +36,16 @@
  * the list keeps whole seconds.
  */
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "ci-deny-list.h"
 #include "ci-issuer-cert-private.h"
 #include "ci-key-store-private.h"
 #include "ci-openssl-private.h"
 
+#include <inttypes.h>
 #include <time.h>
 
 #include <openssl/err.h>
@@ -216,14 +221,14 @@ check_entry (const CiDenyEntry  *in,
   if (!parse_serial (in->serial, &out->serial))
     {
       g_set_error (error, CI_KEYS_ERROR, CI_KEYS_ERROR_FAILED,
-                   "“%s” cannot go on the deny list: a card serial has %d digits",
+                   _("“%s” cannot go on the deny list: a card serial has %d digits"),
                    shown, SERIAL_DIGITS);
       return FALSE;
     }
   if (!reason_is_valid (in->reason) || in->revoked_at < 0)
     {
       g_set_error (error, CI_KEYS_ERROR, CI_KEYS_ERROR_FAILED,
-                   "Card %s cannot go on the deny list: its reason or date is invalid", shown);
+                   _("Card %s cannot go on the deny list: its reason or date is invalid"), shown);
       return FALSE;
     }
   out->revoked_at = in->revoked_at;
@@ -252,7 +257,7 @@ sorted_entries (GPtrArray  *entries,
     if (g_array_index (items, Entry, i).serial == g_array_index (items, Entry, i - 1).serial)
       {
         g_set_error (error, CI_KEYS_ERROR, CI_KEYS_ERROR_FAILED,
-                     "Card %010" G_GUINT64_FORMAT " is on the deny list twice",
+                     _("Card %010" PRIu64 " is on the deny list twice"),
                      g_array_index (items, Entry, i).serial);
         return NULL;
       }
@@ -337,8 +342,8 @@ certificate_of_key (GBytes    *cert_der,
     {
       ERR_clear_error ();
       g_set_error_literal (error, CI_KEYS_ERROR, CI_KEYS_ERROR_FAILED,
-                           "The issuer certificate belongs to another key store: "
-                           "make a new certificate from this key store");
+                           _("The issuer certificate belongs to another key store: "
+                             "make a new certificate from this key store"));
       return NULL;
     }
   return g_steal_pointer (&cert);
@@ -357,7 +362,7 @@ sign_crl (X509_CRL  *crl,
     len = i2d_X509_CRL (crl, &der);
   if (len <= 0)
     {
-      _ci_openssl_failed (error, "sign the deny list");
+      _ci_openssl_failed (error, _("OpenSSL could not sign the deny list"));
       return NULL;
     }
   bytes = g_bytes_new (der, len);
@@ -414,7 +419,7 @@ ci_deny_list_build (CiKeyStore  *store,
     ok = add_entry (crl, &g_array_index (items, Entry, i));
   if (!ok)
     {
-      _ci_openssl_failed (error, "write the deny list");
+      _ci_openssl_failed (error, _("OpenSSL could not write the deny list"));
       return NULL;
     }
   return sign_crl (crl, key, error);
@@ -427,8 +432,8 @@ set_unreadable (GError **error)
 {
   ERR_clear_error ();
   g_set_error_literal (error, CI_KEYS_ERROR, CI_KEYS_ERROR_CORRUPT,
-                       "The deny list cannot be read: it is damaged or not a deny list; "
-                       "copy the newest deny list from the issuing desk");
+                       _("The deny list cannot be read: it is damaged or not a deny list; "
+                         "copy the newest deny list from the issuing desk"));
   return FALSE;
 }
 
@@ -471,9 +476,9 @@ check_signed_by (X509_CRL  *crl,
   ERR_clear_error ();
   if (!ok)
     g_set_error_literal (error, CI_KEYS_ERROR, CI_KEYS_ERROR_BAD_SIGNATURE,
-                         "The deny list is not signed by this issuer: it was changed, or it "
-                         "comes from another site; copy the newest deny list from the "
-                         "issuing desk");
+                         _("The deny list is not signed by this issuer: it was changed, or it "
+                           "comes from another site; copy the newest deny list from the "
+                           "issuing desk"));
   return ok;
 }
 
@@ -492,8 +497,8 @@ check_critical (const STACK_OF (X509_EXTENSION) *exts,
           && nid != NID_authority_key_identifier && nid != NID_crl_reason)
         {
           g_set_error_literal (error, CI_KEYS_ERROR, CI_KEYS_ERROR_CORRUPT,
-                               "The deny list uses a feature this reader does not know "
-                               "(a critical extension): it was not made by CardIssue");
+                               _("The deny list uses a feature this reader does not know "
+                                 "(a critical extension): it was not made by CardIssue"));
           return FALSE;
         }
     }
@@ -530,8 +535,8 @@ read_header (CiDenyList  *self,
     {
       ERR_clear_error ();
       g_set_error_literal (error, CI_KEYS_ERROR, CI_KEYS_ERROR_CORRUPT,
-                           "The deny list has no number or no dates: it was not made "
-                           "by CardIssue");
+                           _("The deny list has no number or no dates: it was not made "
+                             "by CardIssue"));
       return FALSE;
     }
   return TRUE;

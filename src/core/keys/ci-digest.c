@@ -4,6 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "ci-digest.h"
 #include "ci-key-store.h"
 
@@ -175,7 +179,7 @@ ci_random_bytes (guint8  *buf,
   if (RAND_bytes (buf, (int) len) != 1)
     {
       g_set_error_literal (error, CI_KEYS_ERROR, CI_KEYS_ERROR_FAILED,
-                           "The system's random number generator is not available");
+                           _("The system's random number generator is not available"));
       return FALSE;
     }
   return TRUE;

@@ -26,6 +26,10 @@
  * and their (randomised) ECDSA signature.
  */
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "ci-issuer-cert-private.h"
 #include "ci-digest.h"
 #include "ci-key-store-private.h"
@@ -58,12 +62,14 @@ static const struct
 
 /* ---- helpers shared with ci-deny-list.c ------------------------------ */
 
+/* @message: the whole sentence for the person at the desk, already translated,
+ * such as "OpenSSL could not sign the deny list" */
 gboolean
 _ci_openssl_failed (GError     **error,
-                 const char  *what)
+                    const char  *message)
 {
   ERR_clear_error ();
-  g_set_error (error, CI_KEYS_ERROR, CI_KEYS_ERROR_FAILED, "OpenSSL could not %s", what);
+  g_set_error_literal (error, CI_KEYS_ERROR, CI_KEYS_ERROR_FAILED, message);
   return FALSE;
 }
 
@@ -167,8 +173,8 @@ issuer_name (const char  *organisation,
   if (g_utf8_strlen (organisation, -1) > ORGANISATION_MAX_CHARS)
     {
       g_set_error (error, CI_KEYS_ERROR, CI_KEYS_ERROR_FAILED,
-                   "The organisation name is too long for the issuer certificate: "
-                   "shorten it to %d characters or fewer", ORGANISATION_MAX_CHARS);
+                   _("The organisation name is too long for the issuer certificate: "
+                     "shorten it to %d characters or fewer"), ORGANISATION_MAX_CHARS);
       return NULL;
     }
   cn = g_strconcat (organisation, CN_SUFFIX, NULL);
@@ -179,7 +185,7 @@ issuer_name (const char  *organisation,
       || X509_NAME_add_entry_by_txt (name, "CN", MBSTRING_UTF8,
                                      (const unsigned char *) cn, -1, -1, 0) != 1)
     {
-      _ci_openssl_failed (error, "write the issuer name");
+      _ci_openssl_failed (error, _("OpenSSL could not write the issuer name"));
       return NULL;
     }
   return g_steal_pointer (&name);
@@ -252,7 +258,7 @@ new_certificate (GBytes      *spki,
       || X509_set_pubkey (cert, pub) != 1
       || !add_extensions (cert))
     {
-      _ci_openssl_failed (error, "build the issuer certificate");
+      _ci_openssl_failed (error, _("OpenSSL could not build the issuer certificate"));
       return NULL;
     }
   return g_steal_pointer (&cert);
@@ -313,7 +319,7 @@ ci_key_store_issuer_certificate (CiKeyStore  *store,
     return NULL;
   if (X509_sign (cert, key, EVP_sha256 ()) <= 0 || (der = certificate_to_bytes (cert)) == NULL)
     {
-      _ci_openssl_failed (error, "sign the issuer certificate");
+      _ci_openssl_failed (error, _("OpenSSL could not sign the issuer certificate"));
       return NULL;
     }
   return der;
@@ -356,8 +362,8 @@ _ci_issuer_certificate_load (GBytes  *data,
   if (cert == NULL)
     {
       g_set_error_literal (error, CI_KEYS_ERROR, CI_KEYS_ERROR_CORRUPT,
-                           "The issuer certificate cannot be read: it is damaged or not a "
-                           "certificate; export it again from the issuing desk");
+                           _("The issuer certificate cannot be read: it is damaged or not a "
+                             "certificate; export it again from the issuing desk"));
       return NULL;
     }
   pub = X509_get0_pubkey (cert);
@@ -365,16 +371,16 @@ _ci_issuer_certificate_load (GBytes  *data,
     {
       ERR_clear_error ();
       g_set_error_literal (error, CI_KEYS_ERROR, CI_KEYS_ERROR_CORRUPT,
-                           "The issuer certificate does not hold an EC P-256 key: "
-                           "it was not made by CardIssue");
+                           _("The issuer certificate does not hold an EC P-256 key: "
+                             "it was not made by CardIssue"));
       return NULL;
     }
   if (X509_get_signature_nid (cert) != NID_ecdsa_with_SHA256 || X509_self_signed (cert, 1) != 1)
     {
       ERR_clear_error ();
       g_set_error_literal (error, CI_KEYS_ERROR, CI_KEYS_ERROR_BAD_SIGNATURE,
-                           "The issuer certificate is not signed by its own key: it was "
-                           "changed or damaged; export it again from the issuing desk");
+                           _("The issuer certificate is not signed by its own key: it was "
+                             "changed or damaged; export it again from the issuing desk"));
       return NULL;
     }
   return g_steal_pointer (&cert);
@@ -417,7 +423,8 @@ ci_issuer_certificate_check (GBytes  *cert_der,
     return TRUE;
   len = i2d_X509_PUBKEY (X509_get_X509_PUBKEY (cert), &der);
   if (len <= 0)
-    return _ci_openssl_failed (error, "read the key of the issuer certificate");
+    return _ci_openssl_failed (error,
+                               _("OpenSSL could not read the key of the issuer certificate"));
   *public_key_der = g_bytes_new (der, len);
   OPENSSL_free (der);
   return TRUE;

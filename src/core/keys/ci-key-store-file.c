@@ -45,6 +45,10 @@
  * bounded before use; anything unexpected is CI_KEYS_ERROR_CORRUPT.
  */
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "ci-key-store-private.h"
 #include "ci-digest.h"
 #include "ci-openssl-private.h"
@@ -93,6 +97,7 @@ _ci_key_store_sealed_clear (CiKeyStoreSealed *s)
 
 /* ---- errors ---------------------------------------------------------- */
 
+/* @why: what is wrong, marked with N_() and translated here */
 static void
 set_corrupt (GError    **error,
              const char *path,
@@ -102,8 +107,10 @@ set_corrupt (GError    **error,
 
   ERR_clear_error ();
   g_set_error (error, CI_KEYS_ERROR, CI_KEYS_ERROR_CORRUPT,
-               "The key store file %s is damaged (%s): restore it from a backup",
-               name, why);
+               /* Translators: the first %s is a file name, the second what is wrong
+                * with the file, such as “the header is cut short”. */
+               _("The key store file %s is damaged (%s): restore it from a backup"),
+               name, _(why));
 }
 
 /* ---- reading and writing the layout ---------------------------------- */
@@ -319,11 +326,11 @@ secrets_from_plaintext (CiKeyStore   *self,
       || !read_master (&r, self->admin_master)
       || !read_master (&r, self->auth_master)
       || r.left != 0)
-    return "the secret part has a wrong layout";
+    return N_("the secret part has a wrong layout");
   self->issuer_key = private_key_from_der (issuer, issuer_len);
   self->audit_key = private_key_from_der (audit, audit_len);
   if (self->issuer_key == NULL || self->audit_key == NULL)
-    return "a private key cannot be read";
+    return N_("a private key cannot be read");
   issuer_pub =
     _ci_key_store_public_key_from_der (g_bytes_get_data (self->sealed.issuer_pub, NULL),
                                        g_bytes_get_size (self->sealed.issuer_pub));
@@ -333,7 +340,7 @@ secrets_from_plaintext (CiKeyStore   *self,
   if (issuer_pub == NULL || audit_pub == NULL
       || EVP_PKEY_eq (self->issuer_key, issuer_pub) != 1
       || EVP_PKEY_eq (self->audit_key, audit_pub) != 1)
-    return "a private key does not match its public key";
+    return N_("a private key does not match its public key");
   return NULL;
 }
 
@@ -346,24 +353,24 @@ parse_fixed_header (Reader           *r,
   const guint8 *b;
 
   if (!reader_take (r, MAGIC_LEN, &b))
-    return "the file is too short";
+    return N_("the file is too short");
   if (memcmp (b, MAGIC, MAGIC_LEN) != 0)
-    return "it is not a CardIssue key store, or a version this program does not know";
+    return N_("it is not a CardIssue key store, or a version this program does not know");
   if (!reader_take (r, 4, &b))
-    return "the header is cut short";
+    return N_("the header is cut short");
   s->ln = b[0];
   s->r = b[1];
   s->p = b[2];
   if (b[3] != 0 || !_ci_scrypt_params_ok (s->ln, s->r, s->p))
-    return "the passphrase parameters are out of range";
+    return N_("the passphrase parameters are out of range");
   if (!reader_take (r, SALT_LEN, &b))
-    return "the header is cut short";
+    return N_("the header is cut short");
   memcpy (s->salt, b, SALT_LEN);
   if (!reader_take (r, NONCE_LEN, &b))
-    return "the header is cut short";
+    return N_("the header is cut short");
   memcpy (s->nonce, b, NONCE_LEN);
   if (!reader_take (r, CHECK_LEN, &b))
-    return "the header is cut short";
+    return N_("the header is cut short");
   memcpy (s->check, b, CHECK_LEN);
   return NULL;
 }
@@ -377,10 +384,10 @@ parse_public_key (Reader  *r,
   g_autoptr(EVP_PKEY) pkey = NULL;
 
   if (!reader_chunk (r, PUBLIC_KEY_MAX, &der, &len))
-    return "a public key is cut short or has a wrong length";
+    return N_("a public key is cut short or has a wrong length");
   pkey = _ci_key_store_public_key_from_der (der, len);
   if (pkey == NULL)
-    return "a public key is not a valid EC P-256 key";
+    return N_("a public key is not a valid EC P-256 key");
   *out = g_bytes_new (der, len);
   return NULL;
 }
@@ -400,14 +407,14 @@ parse_file (const guint8     *data,
       || (why = parse_public_key (&r, &s->audit_pub)) != NULL)
     return why;
   if (!reader_u32 (&r, &ct_len))
-    return "the header is cut short";
+    return N_("the header is cut short");
   if (ct_len == 0 || ct_len > CIPHERTEXT_MAX)
-    return "the secret part has a wrong length";
+    return N_("the secret part has a wrong length");
   s->header = g_bytes_new (data, len - r.left);
   if (!reader_take (&r, ct_len, &ct) || !reader_take (&r, TAG_LEN, &tag))
-    return "the secret part is cut short";
+    return N_("the secret part is cut short");
   if (r.left != 0)
-    return "there is unexpected data at the end";
+    return N_("there is unexpected data at the end");
   s->ciphertext = g_bytes_new (ct, ct_len);
   memcpy (s->tag, tag, TAG_LEN);
   return NULL;
@@ -525,7 +532,7 @@ prepare_sealed (CiKeyStore        *self,
   s->issuer_pub = public_key_to_der (self->issuer_key);
   s->audit_pub = public_key_to_der (self->audit_key);
   if (s->issuer_pub == NULL || s->audit_pub == NULL)
-    return _ci_openssl_failed (error, "encode a public key");
+    return _ci_openssl_failed (error, _("OpenSSL could not encode a public key"));
   return ci_random_bytes (s->salt, SALT_LEN, error)
          && ci_random_bytes (s->nonce, NONCE_LEN, error)
          && derive_key (passphrase, s, key, s->check, error);
@@ -546,7 +553,7 @@ seal_secrets (CiKeyStore        *self,
 
   if (plaintext == NULL)
     {
-      _ci_openssl_failed (error, "encode a private key");
+      _ci_openssl_failed (error, _("OpenSSL could not encode a private key"));
       return NULL;
     }
   s->header = build_header (s, pt_len);
@@ -559,7 +566,7 @@ seal_secrets (CiKeyStore        *self,
   OPENSSL_clear_free (plaintext, pt_len);
   if (!ok)
     {
-      _ci_openssl_failed (error, "encrypt the key store");
+      _ci_openssl_failed (error, _("OpenSSL could not encrypt the key store"));
       return NULL;
     }
   s->ciphertext = g_bytes_new (ciphertext, pt_len);
@@ -602,7 +609,7 @@ _ci_key_store_seal_and_write (CiKeyStore  *self,
                                  0600, &local_error))
     {
       g_set_error (error, CI_KEYS_ERROR, CI_KEYS_ERROR_FAILED,
-                   "Could not write the key store: %s", local_error->message);
+                   _("Could not write the key store: %s"), local_error->message);
       return FALSE;
     }
   _ci_key_store_sealed_clear (&self->sealed);
@@ -628,7 +635,7 @@ read_store_file (const char  *path,
       if (errno == ENOENT)
         {
           g_set_error (error, CI_KEYS_ERROR, CI_KEYS_ERROR_NOT_FOUND,
-                       "There is no key store at %s", name);
+                       _("There is no key store at %s"), name);
           return FALSE;
         }
       /* other failures are reported by g_file_get_contents() below */
@@ -636,18 +643,18 @@ read_store_file (const char  *path,
   else if (!S_ISREG (st.st_mode))
     {
       g_set_error (error, CI_KEYS_ERROR, CI_KEYS_ERROR_FAILED,
-                   "%s is not a key store file: choose a regular file", name);
+                   _("%s is not a key store file: choose a regular file"), name);
       return FALSE;
     }
   else if (st.st_size > FILE_MAX)
     {
-      set_corrupt (error, path, "the file is far too large");
+      set_corrupt (error, path, N_("the file is far too large"));
       return FALSE;
     }
   if (!g_file_get_contents (path, contents, len, &local_error))
     {
       g_set_error (error, CI_KEYS_ERROR, CI_KEYS_ERROR_FAILED,
-                   "Could not read the key store: %s", local_error->message);
+                   _("Could not read the key store: %s"), local_error->message);
       return FALSE;
     }
   return TRUE;
@@ -667,7 +674,7 @@ _ci_key_store_read_file (CiKeyStore  *self,
     return FALSE;
   if (len > FILE_MAX)
     {
-      set_corrupt (error, self->path, "the file is far too large");
+      set_corrupt (error, self->path, N_("the file is far too large"));
       return FALSE;
     }
   why = parse_file ((const guint8 *) contents, len, &self->sealed);
@@ -689,7 +696,7 @@ decrypt_secrets (CiKeyStore   *self,
   const char *why = NULL;
 
   if (!gcm_open (key, &self->sealed, plaintext))
-    why = "its contents do not match their checksum, it may have been tampered with";
+    why = N_("its contents do not match their checksum, it may have been tampered with");
   else
     why = secrets_from_plaintext (self, plaintext, len);
   OPENSSL_clear_free (plaintext, len);
@@ -719,7 +726,7 @@ _ci_key_store_unseal (CiKeyStore  *self,
     {
       OPENSSL_cleanse (key, sizeof key);
       g_set_error_literal (error, CI_KEYS_ERROR, CI_KEYS_ERROR_WRONG_PASSPHRASE,
-                           "Wrong passphrase for the key store");
+                           _("Wrong passphrase for the key store"));
       return FALSE;
     }
   ok = decrypt_secrets (self, key, error);

@@ -7,6 +7,10 @@
  * the secret part is sealed, are in ci-key-store-file.c.
  */
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "ci-key-store-private.h"
 #include "ci-digest.h"
 #include "ci-openssl-private.h"
@@ -116,7 +120,7 @@ check_unlocked (CiKeyStore  *self,
   if (self->unlocked)
     return TRUE;
   g_set_error_literal (error, CI_KEYS_ERROR, CI_KEYS_ERROR_LOCKED,
-                       "The key store is locked: unlock it with the administrator's passphrase");
+                       _("The key store is locked: unlock it with the administrator's passphrase"));
   return FALSE;
 }
 
@@ -133,7 +137,7 @@ check_passphrase_strength (const char  *passphrase,
   if (chars >= CI_PASSPHRASE_MIN_CHARS)
     return TRUE;
   g_set_error (error, CI_KEYS_ERROR, CI_KEYS_ERROR_WEAK_PASSPHRASE,
-               "The passphrase is too short: use at least %d characters",
+               _("The passphrase is too short: use at least %d characters"),
                CI_PASSPHRASE_MIN_CHARS);
   return FALSE;
 }
@@ -147,7 +151,7 @@ generate_secrets (CiKeyStore  *self,
   self->issuer_key = EVP_PKEY_Q_keygen (NULL, NULL, "EC", "P-256");
   self->audit_key = EVP_PKEY_Q_keygen (NULL, NULL, "EC", "P-256");
   if (self->issuer_key == NULL || self->audit_key == NULL)
-    return _ci_openssl_failed (error, "generate an EC P-256 key pair");
+    return _ci_openssl_failed (error, _("OpenSSL could not generate an EC P-256 key pair"));
   return ci_random_bytes (self->admin_master, sizeof self->admin_master, error)
          && ci_random_bytes (self->auth_master, sizeof self->auth_master, error);
 }
@@ -182,7 +186,7 @@ ci_key_store_create (const char  *path,
     {
       g_autofree char *name = g_filename_display_name (path);
       g_set_error (error, CI_KEYS_ERROR, CI_KEYS_ERROR_EXISTS,
-                   "A key store already exists at %s: open it, or choose another file", name);
+                   _("A key store already exists at %s: open it, or choose another file"), name);
       return NULL;
     }
   if (!check_passphrase_strength (passphrase, error))
@@ -437,7 +441,7 @@ ci_key_store_sign (CiKeyStore  *self,
   if (!is_key_pair (id))
     {
       g_set_error_literal (error, CI_KEYS_ERROR, CI_KEYS_ERROR_FAILED,
-                           "Only the issuer and audit keys can sign");
+                           _("Only the issuer and audit keys can sign"));
       return NULL;
     }
   if (!check_unlocked (self, error))
@@ -449,13 +453,13 @@ ci_key_store_sign (CiKeyStore  *self,
                                 NULL) != 1
       || EVP_DigestSign (ctx, NULL, &sig_len, data, len) != 1)
     {
-      _ci_openssl_failed (error, "sign");
+      _ci_openssl_failed (error, _("OpenSSL could not sign"));
       return NULL;
     }
   sig = g_malloc (sig_len);
   if (EVP_DigestSign (ctx, sig, &sig_len, data, len) != 1)
     {
-      _ci_openssl_failed (error, "sign");
+      _ci_openssl_failed (error, _("OpenSSL could not sign"));
       return NULL;
     }
   return g_bytes_new_take (g_steal_pointer (&sig), sig_len);
@@ -475,7 +479,7 @@ _ci_key_store_get_issuer_pkey (CiKeyStore  *self,
     return NULL;
   if (EVP_PKEY_up_ref (self->issuer_key) != 1)
     {
-      _ci_openssl_failed (error, "use the issuer key");
+      _ci_openssl_failed (error, _("OpenSSL could not use the issuer key"));
       return NULL;
     }
   return self->issuer_key;
@@ -517,7 +521,7 @@ ci_keys_verify_signature (GBytes      *public_key_der,
   if (pkey == NULL)
     {
       g_set_error_literal (error, CI_KEYS_ERROR, CI_KEYS_ERROR_CORRUPT,
-                           "The public key is not a valid EC P-256 key");
+                           _("The public key is not a valid EC P-256 key"));
       return FALSE;
     }
   ctx = EVP_MD_CTX_new ();
@@ -529,8 +533,8 @@ ci_keys_verify_signature (GBytes      *public_key_der,
   if (rc != 1)
     {
       g_set_error_literal (error, CI_KEYS_ERROR, CI_KEYS_ERROR_BAD_SIGNATURE,
-                           "The signature does not match: the data or the signature "
-                           "was changed, or it was signed with another key");
+                           _("The signature does not match: the data or the signature "
+                             "was changed, or it was signed with another key"));
       return FALSE;
     }
   return TRUE;
@@ -566,7 +570,7 @@ ci_key_store_diversify (CiKeyStore    *self,
   if (!is_master_key (master))
     {
       g_set_error_literal (error, CI_KEYS_ERROR, CI_KEYS_ERROR_FAILED,
-                           "Only the card admin and card auth master keys can derive card keys");
+                           _("Only the card admin and card auth master keys can derive card keys"));
       return FALSE;
     }
   if (!check_unlocked (self, error))

@@ -14,7 +14,7 @@
 
 /* Defined in ci-issuer-cert.c; for every OpenSSL user of the key area. */
 gboolean _ci_openssl_failed (GError    **error,
-                             const char *what);
+                             const char *message);
 gboolean _ci_pkey_is_p256   (EVP_PKEY   *pkey);
 
 /* An uncompressed P-256 point is 65 bytes; as a named-curve

@@ -4,6 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "ci-password.h"
 #include "ci-digest.h"
 #include "ci-key-store-private.h"
@@ -110,7 +114,7 @@ _ci_scrypt_derive (const char   *password,
     {
       OPENSSL_cleanse (out, out_len);
       g_set_error_literal (error, CI_KEYS_ERROR, CI_KEYS_ERROR_FAILED,
-                           "OpenSSL could not derive a key with scrypt");
+                           _("OpenSSL could not derive a key with scrypt"));
       return FALSE;
     }
   return TRUE;
@@ -290,8 +294,8 @@ ci_password_verify (const char  *password,
   if (!parse_hash (encoded, &ph))
     {
       g_set_error_literal (error, CI_KEYS_ERROR, CI_KEYS_ERROR_CORRUPT,
-                           "The stored password hash is damaged: "
-                           "set a new password for this operator");
+                           _("The stored password hash is damaged: "
+                             "set a new password for this operator"));
       return FALSE;
     }
   computed = g_malloc (ph.hash_len);

@@ -4,6 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "ci-card.h"
 #include "ci-model.h"
 
@@ -457,7 +461,9 @@ ci_card_check_transition (CiCardState   from,
   if (ci_card_state_can_change (from, to))
     return TRUE;
   g_set_error (error, CI_MODEL_ERROR, CI_MODEL_ERROR_TRANSITION,
-               "A %s card cannot become %s", ci_card_state_to_string (from),
+               /* Translators: the two %s are card states as the database keeps them,
+                * such as “active” or “lost”: from the state, to the state. */
+               _("A %s card cannot become %s"), ci_card_state_to_string (from),
                ci_card_state_to_string (to));
   return FALSE;
 }

@@ -4,6 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "ci-employee.h"
 #include "ci-model.h"
 
@@ -473,13 +477,13 @@ check_employee_number (const char  *number,
   if (len == 0)
     {
       g_set_error_literal (error, CI_MODEL_ERROR, CI_MODEL_ERROR_INVALID_FIELD,
-                           "Employee number is required");
+                           _("Employee number is required"));
       return FALSE;
     }
   if (len > CI_EMPLOYEE_NUMBER_MAX)
     {
       g_set_error (error, CI_MODEL_ERROR, CI_MODEL_ERROR_INVALID_FIELD,
-                   "Employee number is longer than %d characters", CI_EMPLOYEE_NUMBER_MAX);
+                   _("Employee number is longer than %d characters"), CI_EMPLOYEE_NUMBER_MAX);
       return FALSE;
     }
   for (gsize i = 0; i < len; i++)
@@ -488,7 +492,7 @@ check_employee_number (const char  *number,
       if (!g_ascii_isalnum (c) && c != '-' && c != '_' && c != '.' && c != '/')
         {
           g_set_error (error, CI_MODEL_ERROR, CI_MODEL_ERROR_INVALID_FIELD,
-                       "Employee number “%s” may hold only letters A–Z, digits and - _ . /",
+                       _("Employee number “%s” may hold only letters A–Z, digits and - _ . /"),
                        g_utf8_validate (number, -1, NULL) ? number : "?");
           return FALSE;
         }
@@ -502,7 +506,8 @@ check_email (const char  *email,
 {
   const char *at;
 
-  if (!ci_check_text ("E-mail", email, FALSE, CI_TEXT_MAX_CHARS, error))
+  /* Translators: a field's name, for messages such as “E-mail is longer than 200 characters”. */
+  if (!ci_check_text (_("E-mail"), email, FALSE, CI_TEXT_MAX_CHARS, error))
     return FALSE;
   if (email == NULL || email[0] == '\0')
     return TRUE;
@@ -511,7 +516,7 @@ check_email (const char  *email,
       || strchr (at + 1, '@') != NULL)
     {
       g_set_error (error, CI_MODEL_ERROR, CI_MODEL_ERROR_INVALID_FIELD,
-                   "E-mail “%s” is not an address like name@example.com", email);
+                   _("E-mail “%s” is not an address like name@example.com"), email);
       return FALSE;
     }
   return TRUE;
@@ -525,19 +530,19 @@ check_dates (const char  *from,
   if (!ci_date_is_valid (from))
     {
       g_set_error (error, CI_MODEL_ERROR, CI_MODEL_ERROR_INVALID_FIELD,
-                   "Valid from “%s” is not a date (use YYYY-MM-DD)", ci_shown_value (from));
+                   _("Valid from “%s” is not a date (use YYYY-MM-DD)"), ci_shown_value (from));
       return FALSE;
     }
   if (!ci_date_is_valid (until))
     {
       g_set_error (error, CI_MODEL_ERROR, CI_MODEL_ERROR_INVALID_FIELD,
-                   "Valid until “%s” is not a date (use YYYY-MM-DD)", ci_shown_value (until));
+                   _("Valid until “%s” is not a date (use YYYY-MM-DD)"), ci_shown_value (until));
       return FALSE;
     }
   if (strcmp (from, until) > 0)
     {
       g_set_error (error, CI_MODEL_ERROR, CI_MODEL_ERROR_INVALID_FIELD,
-                   "Valid until (%s) is before valid from (%s)", until, from);
+                   _("Valid until (%s) is before valid from (%s)"), until, from);
       return FALSE;
     }
   return TRUE;
@@ -558,15 +563,15 @@ check_photo (GBytes  *photo,
   if (len > CI_PHOTO_MAX_BYTES)
     {
       g_set_error (error, CI_MODEL_ERROR, CI_MODEL_ERROR_INVALID_FIELD,
-                   "Photo is %" G_GSIZE_FORMAT " KiB; the limit is %d KiB — "
-                   "save it smaller and try again", len / 1024, CI_PHOTO_MAX_BYTES / 1024);
+                   _("Photo is %zu KiB; the limit is %d KiB — "
+                     "save it smaller and try again"), len / 1024, CI_PHOTO_MAX_BYTES / 1024);
       return FALSE;
     }
   if (!(len >= sizeof png && memcmp (data, png, sizeof png) == 0)
       && !(len >= sizeof jpeg && memcmp (data, jpeg, sizeof jpeg) == 0))
     {
       g_set_error_literal (error, CI_MODEL_ERROR, CI_MODEL_ERROR_INVALID_FIELD,
-                           "Photo is neither a PNG nor a JPEG image");
+                           _("Photo is neither a PNG nor a JPEG image"));
       return FALSE;
     }
   return TRUE;
@@ -588,10 +593,11 @@ ci_employee_validate (CiEmployee  *self,
   g_return_val_if_fail (CI_IS_EMPLOYEE (self), FALSE);
 
   return check_employee_number (self->number, error)
-         && ci_check_text ("Given name", self->given_name, TRUE, CI_NAME_MAX_CHARS, error)
-         && ci_check_text ("Family name", self->family_name, TRUE, CI_NAME_MAX_CHARS, error)
-         && ci_check_text ("Department", self->department, FALSE, CI_TEXT_MAX_CHARS, error)
-         && ci_check_text ("Job title", self->job_title, FALSE, CI_TEXT_MAX_CHARS, error)
+         /* Translators: a field's name, for messages such as “Given name is required”. */
+         && ci_check_text (_("Given name"), self->given_name, TRUE, CI_NAME_MAX_CHARS, error)
+         && ci_check_text (_("Family name"), self->family_name, TRUE, CI_NAME_MAX_CHARS, error)
+         && ci_check_text (_("Department"), self->department, FALSE, CI_TEXT_MAX_CHARS, error)
+         && ci_check_text (_("Job title"), self->job_title, FALSE, CI_TEXT_MAX_CHARS, error)
          && check_email (self->email, error)
          && check_dates (self->valid_from, self->valid_until, error)
          && check_photo (self->photo, error);

@@ -4,6 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "ci-grant.h"
 #include "ci-model.h"
 
@@ -322,13 +326,13 @@ ci_grant_validate (CiGrant  *self,
   if (self->employee_id <= 0 || self->zone_id <= 0)
     {
       g_set_error_literal (error, CI_MODEL_ERROR, CI_MODEL_ERROR_INVALID_FIELD,
-                           "A grant needs an employee and a zone");
+                           _("A grant needs an employee and a zone"));
       return FALSE;
     }
   if (self->expires != NULL && !ci_date_is_valid (self->expires))
     {
       g_set_error (error, CI_MODEL_ERROR, CI_MODEL_ERROR_INVALID_FIELD,
-                   "Expiry “%s” is not a date (use YYYY-MM-DD)",
+                   _("Expiry “%s” is not a date (use YYYY-MM-DD)"),
                    ci_shown_value (self->expires));
       return FALSE;
     }

@@ -4,6 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "ci-model.h"
 
 #include <stdio.h>
@@ -74,19 +78,22 @@ ci_check_text (const char  *field_label,
       if (!required)
         return TRUE;
       g_set_error (error, CI_MODEL_ERROR, CI_MODEL_ERROR_INVALID_FIELD,
-                   "%s is required", field_label);
+                   /* Translators: %s is a field's name, such as “Given name”. */
+                   _("%s is required"), field_label);
       return FALSE;
     }
   if (!g_utf8_validate (value, -1, NULL))
     {
       g_set_error (error, CI_MODEL_ERROR, CI_MODEL_ERROR_INVALID_FIELD,
-                   "%s is not valid UTF-8 text", field_label);
+                   /* Translators: %s is a field's name, such as “Given name”. */
+                   _("%s is not valid UTF-8 text"), field_label);
       return FALSE;
     }
   if (g_utf8_strlen (value, -1) > (glong) max_chars)
     {
       g_set_error (error, CI_MODEL_ERROR, CI_MODEL_ERROR_INVALID_FIELD,
-                   "%s is longer than %u characters", field_label, max_chars);
+                   /* Translators: %s is a field's name, such as “Given name”; %u a number. */
+                   _("%s is longer than %u characters"), field_label, max_chars);
       return FALSE;
     }
   for (const char *p = value; *p; p = g_utf8_next_char (p))
@@ -95,7 +102,8 @@ ci_check_text (const char  *field_label,
       if (g_unichar_iscntrl (c))
         {
           g_set_error (error, CI_MODEL_ERROR, CI_MODEL_ERROR_INVALID_FIELD,
-                       "%s contains a control character", field_label);
+                       /* Translators: %s is a field's name, such as “Given name”. */
+                       _("%s contains a control character"), field_label);
           return FALSE;
         }
     }

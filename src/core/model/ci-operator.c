@@ -4,6 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "ci-operator.h"
 #include "ci-model.h"
 
@@ -353,7 +357,7 @@ ci_operator_validate (CiOperator  *self,
   if (len == 0 || len > 32)
     {
       g_set_error_literal (error, CI_MODEL_ERROR, CI_MODEL_ERROR_INVALID_FIELD,
-                           "A login name has 1 to 32 characters");
+                           _("A login name has 1 to 32 characters"));
       return FALSE;
     }
   for (gsize i = 0; i < len; i++)
@@ -362,17 +366,19 @@ ci_operator_validate (CiOperator  *self,
       if (!g_ascii_islower (c) && !g_ascii_isdigit (c) && c != '.' && c != '-' && c != '_')
         {
           g_set_error (error, CI_MODEL_ERROR, CI_MODEL_ERROR_INVALID_FIELD,
-                       "Login “%s” may hold only lower-case letters a–z, digits and . - _",
+                       _("Login “%s” may hold only lower-case letters a–z, digits and . - _"),
                        g_utf8_validate (self->login, -1, NULL) ? self->login : "?");
           return FALSE;
         }
     }
-  if (!ci_check_text ("Display name", self->display_name, TRUE, CI_NAME_MAX_CHARS, error))
+  /* Translators: a field's name, for messages such as “Display name is required”. */
+  if (!ci_check_text (_("Display name"), self->display_name, TRUE, CI_NAME_MAX_CHARS, error))
     return FALSE;
   if ((self->roles & CI_ROLE_ALL) == 0 || (self->roles & ~CI_ROLE_ALL) != 0)
     {
       g_set_error_literal (error, CI_MODEL_ERROR, CI_MODEL_ERROR_INVALID_FIELD,
-                           "An operator needs at least one role (hr, security, front-desk, admin)");
+                           _("An operator needs at least one role (hr, security, front-desk, "
+                             "admin)"));
       return FALSE;
     }
   return TRUE;

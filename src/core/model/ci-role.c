@@ -4,6 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "ci-role.h"
 
 #include <string.h>
@@ -199,7 +203,7 @@ ci_roles_from_string (const char  *text,
       if (!ci_role_from_string (parts[i], &one))
         {
           g_set_error (error, CI_MODEL_ERROR, CI_MODEL_ERROR_INVALID_FIELD,
-                       "“%s” is not a role (roles: hr, security, front-desk, admin)", parts[i]);
+                       _("“%s” is not a role (roles: hr, security, front-desk, admin)"), parts[i]);
           return FALSE;
         }
       result |= one;
@@ -207,7 +211,8 @@ ci_roles_from_string (const char  *text,
   if (result == CI_ROLE_NONE)
     {
       g_set_error_literal (error, CI_MODEL_ERROR, CI_MODEL_ERROR_INVALID_FIELD,
-                           "An operator needs at least one role (hr, security, front-desk, admin)");
+                           _("An operator needs at least one role (hr, security, front-desk, "
+                             "admin)"));
       return FALSE;
     }
   *roles = result;

@@ -4,6 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "ci-schedule.h"
 #include "ci-model.h"
 
@@ -291,7 +295,7 @@ ci_schedule_rules_parse (const char  *rules,
       if (!parse_rule (parts[i], &r))
         {
           g_set_error (error, CI_MODEL_ERROR, CI_MODEL_ERROR_INVALID_FIELD,
-                       "Schedule rule “%s” is not like “mon-fri 07:00-19:00”",
+                       _("Schedule rule “%s” is not like “mon-fri 07:00-19:00”"),
                        ci_shown_value (parts[i]));
           return FALSE;
         }
@@ -300,7 +304,7 @@ ci_schedule_rules_parse (const char  *rules,
   if (out->len == 0)
     {
       g_set_error_literal (error, CI_MODEL_ERROR, CI_MODEL_ERROR_INVALID_FIELD,
-                           "A schedule needs at least one rule, like “mon-fri 07:00-19:00”");
+                           _("A schedule needs at least one rule, like “mon-fri 07:00-19:00”"));
       return FALSE;
     }
   if (ranges)
@@ -321,7 +325,8 @@ ci_schedule_validate (CiSchedule  *self,
 {
   g_return_val_if_fail (CI_IS_SCHEDULE (self), FALSE);
 
-  return ci_check_text ("Schedule name", self->name, TRUE, CI_TEXT_MAX_CHARS, error)
+  /* Translators: a field's name, for messages such as “Schedule name is required”. */
+  return ci_check_text (_("Schedule name"), self->name, TRUE, CI_TEXT_MAX_CHARS, error)
          && ci_schedule_rules_parse (self->rules, NULL, error);
 }
 

@@ -4,6 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "ci-zone.h"
 #include "ci-model.h"
 
@@ -365,14 +369,14 @@ check_zone_code (const char  *code,
   if (len == 0 || len > 32)
     {
       g_set_error_literal (error, CI_MODEL_ERROR, CI_MODEL_ERROR_INVALID_FIELD,
-                           "A zone code has 1 to 32 characters");
+                           _("A zone code has 1 to 32 characters"));
       return FALSE;
     }
   for (gsize i = 0; i < len; i++)
     if (!g_ascii_isalnum (code[i]) && code[i] != '-' && code[i] != '_' && code[i] != '.')
       {
         g_set_error_literal (error, CI_MODEL_ERROR, CI_MODEL_ERROR_INVALID_FIELD,
-                             "A zone code may hold only letters A–Z, digits and - _ .");
+                             _("A zone code may hold only letters A–Z, digits and - _ ."));
         return FALSE;
       }
   return TRUE;
@@ -394,19 +398,21 @@ ci_zone_validate (CiZone  *self,
   g_return_val_if_fail (CI_IS_ZONE (self), FALSE);
 
   if (!check_zone_code (self->code, error)
-      || !ci_check_text ("Zone name", self->name, TRUE, CI_TEXT_MAX_CHARS, error))
+      /* Translators: a field's name, for messages such as “Zone name is required”. */
+      || !ci_check_text (_("Zone name"), self->name, TRUE, CI_TEXT_MAX_CHARS, error))
     return FALSE;
   if (self->security_level < 0 || self->security_level > 9)
     {
       g_set_error_literal (error, CI_MODEL_ERROR, CI_MODEL_ERROR_INVALID_FIELD,
-                           "Security level runs from 0 (public) to 9 (highest)");
+                           _("Security level runs from 0 (public) to 9 (highest)"));
       return FALSE;
     }
   if ((self->kind == CI_ZONE_SITE) != (self->parent_id == 0))
     {
       g_set_error_literal (error, CI_MODEL_ERROR, CI_MODEL_ERROR_INVALID_FIELD,
-                           self->kind == CI_ZONE_SITE ? "A site cannot lie inside another zone"
-                                                      : "A building or area needs a parent zone");
+                           self->kind == CI_ZONE_SITE
+                           ? _("A site cannot lie inside another zone")
+                           : _("A building or area needs a parent zone"));
       return FALSE;
     }
   if (self->kind == CI_ZONE_SITE)
@@ -416,7 +422,7 @@ ci_zone_validate (CiZone  *self,
           || (tz = g_time_zone_new_identifier (self->time_zone)) == NULL)
         {
           g_set_error (error, CI_MODEL_ERROR, CI_MODEL_ERROR_INVALID_FIELD,
-                       "“%s” is not a time zone (use a name like Europe/Berlin)",
+                       _("“%s” is not a time zone (use a name like Europe/Berlin)"),
                        ci_shown_value (self->time_zone));
           return FALSE;
         }

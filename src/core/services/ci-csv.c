@@ -4,6 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "ci-csv.h"
 
 #include <string.h>
@@ -45,7 +49,9 @@ ci_csv_problem_newv (guint       line,
   g_autofree char *text = g_strdup_vprintf (format, args);
 
   problem->line = line;
-  problem->message = line > 0 ? g_strdup_printf ("line %u: %s", line, text)
+  /* Translators: %u is a line of the file; %s says what is wrong there, such as
+   * “contains a NUL byte”. */
+  problem->message = line > 0 ? g_strdup_printf (_("line %u: %s"), line, text)
                               : g_steal_pointer (&text);
   return problem;
 }
@@ -137,9 +143,9 @@ read_unquoted (CsvParser     *parser,
       if (*parser->p == '"')
         {
           *problem = ci_csv_problem_new (parser->record_line,
-                                         "a quote mark (\") inside a field that does not "
-                                         "start with one — put the whole field in quotes and "
-                                         "write the quote mark twice (\"\")");
+                                         _("a quote mark (\") inside a field that does not "
+                                           "start with one — put the whole field in quotes and "
+                                           "write the quote mark twice (\"\")"));
           return FALSE;
         }
       parser->p++;
@@ -164,9 +170,10 @@ unterminated_problem (CsvParser *parser,
 {
   if (quote_line == parser->record_line)
     return ci_csv_problem_new (parser->record_line,
-                               "a field opens with a quote mark (\") that is never closed");
+                               _("a field opens with a quote mark (\") that is never closed"));
   return ci_csv_problem_new (parser->record_line,
-                             "a field opens with a quote mark (\") on line %u that is never closed",
+                             _("a field opens with a quote mark (\") on line %u that is never "
+                               "closed"),
                              quote_line);
 }
 
@@ -208,8 +215,9 @@ read_quoted (CsvParser     *parser,
   if (parser->p < parser->end && *parser->p != ',' && !at_line_ending (parser))
     {
       *problem = ci_csv_problem_new (parser->record_line,
-                                     "text after the closing quote mark of a field — a quoted "
-                                     "field must end right before a comma or the end of the line");
+                                     _("text after the closing quote mark of a field — a quoted "
+                                       "field must end right before a comma or the end of the "
+                                       "line"));
       return FALSE;
     }
   end_field (parser, field_start);

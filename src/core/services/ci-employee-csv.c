@@ -4,6 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "ci-employee-csv.h"
 #include "model/ci-model.h"
 
@@ -136,13 +140,15 @@ check_header_cell (Reader     *reader,
       g_autofree char *shown = shorten (name);
 
       if (name[0] == '\0')
-        add_problem (reader, line, "column %u has no name; the columns are %s", column + 1,
+        /* Translators: %s is the list of column names, which stay as they are. */
+        add_problem (reader, line, _("column %u has no name; the columns are %s"), column + 1,
                      names);
       else
-        add_problem (reader, line, "unknown column “%s”; the columns are %s", shown, names);
+        add_problem (reader, line, _("unknown column “%s”; the columns are %s"), shown, names);
     }
   else if (reader->index[c] >= 0)
-    add_problem (reader, line, "columns %d and %u are both %s", reader->index[c] + 1,
+    /* Translators: %d and %u are column numbers, %s a column name such as given_name. */
+    add_problem (reader, line, _("columns %d and %u are both %s"), reader->index[c] + 1,
                  column + 1, columns[c].name);
   else
     reader->index[c] = column;
@@ -159,8 +165,12 @@ check_required_columns (Reader *reader,
     if (columns[c].required && reader->index[c] < 0)
       g_string_append_printf (missing, "%s%s", n_missing++ > 0 ? ", " : "", columns[c].name);
   if (n_missing > 0)
-    add_problem (reader, line, "the file lacks the required column%s %s",
-                 n_missing > 1 ? "s" : "", missing->str);
+    add_problem (reader, line,
+                 /* Translators: %s is a list of column names, such as “given_name,
+                  * family_name”, which stay as they are. */
+                 g_dngettext (GETTEXT_PACKAGE, "the file lacks the required column %s",
+                              "the file lacks the required columns %s", n_missing),
+                 missing->str);
 }
 
 /* Checks what makes the column names unreadable as a whole. */
@@ -177,14 +187,14 @@ check_header_shape (Reader             *reader,
     if (!is_text (fields[i], lengths[i]))
       {
         add_problem (reader, line,
-                     "the column names are not UTF-8 text — save the file as UTF-8");
+                     _("the column names are not UTF-8 text — save the file as UTF-8"));
         return FALSE;
       }
   if (n_fields <= HEADER_MAX_COLUMNS)
     return TRUE;
   /* Rather than one problem for each of thousands of columns. */
   names = accepted_names ();
-  add_problem (reader, line, "the header has %u columns; the columns are %s", n_fields, names);
+  add_problem (reader, line, _("the header has %u columns; the columns are %s"), n_fields, names);
   return FALSE;
 }
 
@@ -239,20 +249,22 @@ check_row_bytes (Reader             *reader,
 {
   if (n_fields != reader->n_columns)
     {
-      add_problem (reader, line, "%u field%s, the header has %u", n_fields,
-                   n_fields == 1 ? "" : "s", reader->n_columns);
+      add_problem (reader, line,
+                   g_dngettext (GETTEXT_PACKAGE, "%u field, the header has %u",
+                                "%u fields, the header has %u", n_fields),
+                   n_fields, reader->n_columns);
       return FALSE;
     }
   for (guint i = 0; i < n_fields; i++)
     {
       if (memchr (fields[i], '\0', lengths[i]) != NULL)
         {
-          add_problem (reader, line, "contains a NUL byte");
+          add_problem (reader, line, _("contains a NUL byte"));
           return FALSE;
         }
       if (!g_utf8_validate_len (fields[i], lengths[i], NULL))
         {
-          add_problem (reader, line, "not UTF-8 text — save the file as UTF-8");
+          add_problem (reader, line, _("not UTF-8 text — save the file as UTF-8"));
           return FALSE;
         }
     }
@@ -347,7 +359,7 @@ read_row (Reader             *reader,
       add_problem (reader, line, "%s", message);
     }
   else if (first_line > 0)
-    add_problem (reader, line, "employee number %s already appears on line %u",
+    add_problem (reader, line, _("employee number %s already appears on line %u"),
                  ci_employee_get_number (employee), first_line);
   else
     {
@@ -420,7 +432,7 @@ ci_employee_csv_read (const char  *data,
   if (!ci_csv_parse (data, len, on_record, &reader, &parse_problem))
     g_ptr_array_add (reader.problems, g_steal_pointer (&parse_problem));
   else if (!reader.have_header || (reader.header_ok && reader.n_rows == 0))
-    add_problem (&reader, 0, "the file has no employees");
+    add_problem (&reader, 0, _("the file has no employees"));
 
   g_hash_table_unref (reader.numbers);
   *employees = reader.employees;

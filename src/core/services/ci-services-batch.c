@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -362,7 +364,7 @@ fail_leftovers (Batch *batch)
       if (g_cancellable_set_error_if_cancelled (batch->options->cancellable, &result->error))
         continue;
       g_set_error_literal (&result->error, CI_CARD_ERROR, CI_CARD_ERROR_NO_CARD,
-                           "No card came into a free reader in time for this employee");
+                           _("No card came into a free reader in time for this employee"));
     }
 }
 
@@ -430,7 +432,7 @@ ci_services_card_issue_batch (CiServices            *self,
   if (n_readers == 0)
     {
       g_set_error_literal (error, CI_CARD_ERROR, CI_CARD_ERROR_NO_READER,
-                           "No card reader is connected.");
+                           _("No card reader is connected."));
       return NULL;
     }
   if (!_ci_check_keys (self, error))

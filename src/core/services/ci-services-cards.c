@@ -4,6 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "ci-services-private.h"
 
 /**
@@ -43,7 +47,9 @@ ci_services_card_request (CiServices  *self,
   if (ci_employee_get_status (employee) != CI_EMPLOYEE_ACTIVE)
     {
       g_set_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID,
-                   "%s is %s: only active employees get a card", employee_number,
+                   /* Translators: the first %s is an employee number, the second the employee's
+                    * status as the database keeps it: “suspended” or “left”. */
+                   _("%s is %s: only active employees get a card"), employee_number,
                    ci_employee_status_to_string (ci_employee_get_status (employee)));
       _ci_call_fail (&call, error);
       return NULL;
@@ -113,7 +119,7 @@ ci_services_card_set_state (CiServices   *self,
   if (ci_card_transition_action (ci_card_get_state (card), state) != permission)
     {
       g_set_error (error, CI_STORE_ERROR, CI_STORE_ERROR_CONFLICT,
-                   "Card %s was changed by another desk meanwhile; look it up again",
+                   _("Card %s was changed by another desk meanwhile; look it up again"),
                    serial_text);
       return _ci_call_fail (&call, error);
     }

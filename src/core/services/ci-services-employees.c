@@ -4,6 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "ci-services-private.h"
 #include "ci-employee-csv.h"
 
@@ -264,7 +268,7 @@ check_against_store (CiStore   *store,
           guint line = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (e), "csv-line"));
 
           g_ptr_array_add (problems,
-                           ci_csv_problem_new (line, "employee number %s is already enrolled",
+                           ci_csv_problem_new (line, _("employee number %s is already enrolled"),
                                                ci_employee_get_number (e)));
         }
     }
@@ -283,8 +287,11 @@ compare_problems (gconstpointer a,
 static char *
 summarise_problems (GPtrArray *problems)
 {
-  return g_strdup_printf ("%u problem%s in the file; nothing was imported", problems->len,
-                          problems->len == 1 ? "" : "s");
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "%u problem in the file; nothing was imported",
+                                       "%u problems in the file; nothing was imported",
+                                       problems->len),
+                          problems->len);
 }
 
 /**

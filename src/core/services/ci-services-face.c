@@ -11,6 +11,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "ci-services-face.h"
@@ -213,7 +215,9 @@ _ci_services_face_complete (CiServices            *self,
         g_string_append_printf (list, "%s%s", list->len ? " " : "", message);
     }
   g_set_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID,
-               "%s's card face (template %s) would be incomplete: %s",
+               /* Translators: an employee number; a template name such as “colour-badge”; then
+                * what is missing, in one or more sentences. */
+               _("%s's card face (template %s) would be incomplete: %s"),
                ci_employee_get_number (employee), tmpl->id, list->str);
   return FALSE;
 }
@@ -274,7 +278,8 @@ ci_services_face_data (CiServices  *self,
           g_autofree char *text = ci_card_format_serial (serial);
 
           g_set_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID,
-                       "Card %s is not a card of %s", text, employee_number);
+                       /* Translators: a card serial, then an employee number. */
+                       _("Card %s is not a card of %s"), text, employee_number);
           goto fail;
         }
     }

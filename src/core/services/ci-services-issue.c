@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -318,9 +320,10 @@ before_write (gpointer   user_data,
   g_mutex_lock (&issue->lock);
   ok = issue->record_error == NULL;
   if (!ok)
+    /* Translators: the store's own error message follows. */
     g_propagate_prefixed_error (error, g_error_copy (issue->record_error),
-                                "Nothing was written to the card, as the store could not "
-                                "record it: ");
+                                _("Nothing was written to the card, as the store could not "
+                                  "record it: "));
   g_mutex_unlock (&issue->lock);
   return ok;
 }
@@ -341,8 +344,10 @@ finish_recording (Issue          *issue,
   if (!card_ok || issue->record_error == NULL)
     return card_ok;
   g_propagate_prefixed_error (error, g_steal_pointer (&issue->record_error),
-                              "Card %s is written and verified, but the store could not record "
-                              "it; repeat with the card once the database works again: ",
+                              /* Translators: %s is a card serial; the store's own error
+                               * message follows. */
+                              _("Card %s is written and verified, but the store could not record "
+                                "it; repeat with the card once the database works again: "),
                               issue->serial);
   return FALSE;
 }
@@ -476,7 +481,7 @@ diversify (CiKeyStore  *keys,
   if (!ci_card_serial_to_bcd (serial, m + 2))
     {
       g_set_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID,
-                   "Card serial %s is not 10 digits", serial);
+                   _("Card serial %s is not 10 digits"), serial);
       return FALSE;
     }
   return ci_key_store_diversify (keys, master, m, sizeof m, out, error);
@@ -531,7 +536,7 @@ check_pin (const char  *pin,
   if (len < 4 || len > 8)
     {
       g_set_error_literal (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID,
-                           "The PIN must be 4 to 8 digits");
+                           _("The PIN must be 4 to 8 digits"));
       return FALSE;
     }
   return TRUE;
@@ -564,7 +569,10 @@ may_have_new_card (Issue       *issue,
   if (ci_employee_get_status (employee) != CI_EMPLOYEE_ACTIVE)
     {
       g_set_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID,
-                   "%s is %s: only active employees get a card", ci_employee_get_number (employee),
+                   /* Translators: the first %s is an employee number, the second the employee's
+                    * status as the database keeps it: “suspended” or “left”. */
+                   _("%s is %s: only active employees get a card"),
+                   ci_employee_get_number (employee),
                    ci_employee_status_to_string (ci_employee_get_status (employee)));
       return FALSE;
     }
@@ -572,8 +580,10 @@ may_have_new_card (Issue       *issue,
   if (until != NULL && *until != '\0' && strcmp (until, today) < 0)
     {
       g_set_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID,
-                   "%s's validity ended on %s: extend it (employee edit --until) before issuing "
-                   "a card", ci_employee_get_number (employee), until);
+                   /* Translators: %s is an employee number, then a date; “employee edit --until”
+                    * is a command of cardissue-cli and stays as it is. */
+                   _("%s's validity ended on %s: extend it (employee edit --until) before issuing "
+                     "a card"), ci_employee_get_number (employee), until);
       return FALSE;
     }
   for (guint i = 0; i < cards->len; i++)
@@ -587,8 +597,9 @@ may_have_new_card (Issue       *issue,
           g_autofree char *serial = ci_card_format_serial (ci_card_get_serial (card));
 
           g_set_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID,
-                       "%s already has an active card, %s: block it (lost, stolen, damaged) "
-                       "and issue a replacement instead", ci_employee_get_number (employee),
+                       /* Translators: an employee number, then a card serial. */
+                       _("%s already has an active card, %s: block it (lost, stolen, damaged) "
+                         "and issue a replacement instead"), ci_employee_get_number (employee),
                        serial);
           return FALSE;
         }
@@ -598,8 +609,9 @@ may_have_new_card (Issue       *issue,
   if (replaced == NULL || !ci_card_state_is_blocked (ci_card_get_state (replaced)))
     {
       g_set_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID,
-                   "Card %s is not a blocked card of %s: report it lost, stolen or damaged "
-                   "first", old, ci_employee_get_number (employee));
+                   /* Translators: a card serial, then an employee number. */
+                   _("Card %s is not a blocked card of %s: report it lost, stolen or damaged "
+                     "first"), old, ci_employee_get_number (employee));
       return FALSE;
     }
   return TRUE;
@@ -661,8 +673,10 @@ find_record (Issue              *issue,
       if (ci_card_get_employee_id (card) != ci_employee_get_id (employee) || !is_unfinished (card))
         {
           g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_WRONG_CARD,
-                       "This card is card %s, which is %s and not being issued to %s. "
-                       "Use a blank card.", check->serial,
+                       /* Translators: a card serial; the card's state as the database keeps
+                        * it, such as “active”; an employee number. */
+                       _("This card is card %s, which is %s and not being issued to %s. "
+                         "Use a blank card."), check->serial,
                        ci_card_state_to_string (ci_card_get_state (card)),
                        ci_employee_get_number (employee));
           return NULL;
@@ -797,9 +811,10 @@ match_card_type (Issue          *issue,
   for (gsize i = 0; i < atr->len; i++)
     g_string_append_printf (hex, i ? " %02X" : "%02X", atr->bytes[i]);
   g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_WRONG_CARD,
-               "This card (answer to reset %s) is of no card type CardIssue knows. Use a card "
-               "from a supplier the organisation buys from; for a new kind of card, an "
-               "administrator adds its card type (docs/card-profile.md §1).", hex->str);
+               /* Translators: %s is the card's answer to reset in hex, such as “3B 8B 80 01”. */
+               _("This card (answer to reset %s) is of no card type CardIssue knows. Use a card "
+                 "from a supplier the organisation buys from; for a new kind of card, an "
+                 "administrator adds its card type (docs/card-profile.md §1)."), hex->str);
   return FALSE;
 }
 
@@ -941,14 +956,16 @@ active_card (CiServices         *self,
   if (check->kind != CI_CARD_KIND_ISSUED || check->serial == NULL)
     {
       g_set_error_literal (error, CI_CARD_ERROR, CI_CARD_ERROR_WRONG_CARD,
-                           "The card in the reader is not an issued CardIssue card.");
+                           _("The card in the reader is not an issued CardIssue card."));
       return NULL;
     }
   card = ci_store_card_get (self->store, g_ascii_strtoll (check->serial, NULL, 10), error);
   if (card != NULL && ci_card_get_state (card) != CI_CARD_ACTIVE)
     {
       g_set_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID,
-                   "Card %s is %s: only an active card gets new access", check->serial,
+                   /* Translators: a card serial, then the card's state as the database keeps it,
+                    * such as “suspended”. */
+                   _("Card %s is %s: only an active card gets new access"), check->serial,
                    ci_card_state_to_string (ci_card_get_state (card)));
       return NULL;
     }

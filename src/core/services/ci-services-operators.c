@@ -4,6 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "ci-services-private.h"
 #include "keys/ci-password.h"
 
@@ -156,7 +160,7 @@ edit_active (CiOperator    *op,
   if (!edit->active && g_strcmp0 (ci_operator_get_login (op), edit->actor_login) == 0)
     {
       g_set_error_literal (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID,
-                           "You cannot disable your own account");
+                           _("You cannot disable your own account"));
       return FALSE;
     }
   ci_operator_set_active (op, edit->active);
@@ -249,7 +253,7 @@ ci_services_policy_set (CiServices  *self,
   if (role == CI_ROLE_ADMIN && action == CI_ACTION_ADMIN && scope != CI_SCOPE_ALL)
     {
       g_set_error_literal (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID,
-                           "Administrators must keep the right to administer");
+                           _("Administrators must keep the right to administer"));
       return _ci_call_fail (&call, error);
     }
   if (!ci_store_policy_save (self->store, role, action, scope, error))
@@ -359,7 +363,7 @@ ci_services_first_run (CiServices  *self,
       _ci_record (self, login, "setup.first-run", "operator", login, CI_OUTCOME_REFUSED,
                   "set up already", "{}", g_get_monotonic_time ());
       g_set_error_literal (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_SETUP,
-                           "This database is set up already; sign in as an administrator");
+                           _("This database is set up already; sign in as an administrator"));
       return NULL;
     }
   if (g_file_test (keystore_path, G_FILE_TEST_EXISTS))
@@ -367,7 +371,7 @@ ci_services_first_run (CiServices  *self,
       _ci_record (self, login, "setup.first-run", "operator", login, CI_OUTCOME_REFUSED,
                   "a key store exists already", "{}", g_get_monotonic_time ());
       g_set_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_SETUP,
-                   "A key store exists already at %s; move it away or choose another place",
+                   _("A key store exists already at %s; move it away or choose another place"),
                    keystore_path);
       return NULL;
     }

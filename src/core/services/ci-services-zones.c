@@ -4,6 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "ci-services-private.h"
 #include "model/ci-model.h"
 
@@ -43,7 +47,9 @@ ci_services_zone_add (CiServices  *self,
       if (ci_zone_get_kind (parent) >= ci_zone_get_kind (zone))
         {
           g_set_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID,
-                       "A %s cannot lie inside a %s (site > building > area)",
+                       /* Translators: the two %s are zone kinds as cardissue-cli writes
+                        * them: “site”, “building” or “area”. */
+                       _("A %s cannot lie inside a %s (site > building > area)"),
                        ci_zone_kind_to_string (ci_zone_get_kind (zone)),
                        ci_zone_kind_to_string (ci_zone_get_kind (parent)));
           return _ci_call_fail (&call, error);
@@ -161,13 +167,13 @@ check_expiry (const char  *expires,
   if (!ci_date_is_valid (expires))
     {
       g_set_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID,
-                   "Expiry “%s” is not a date (use YYYY-MM-DD)", ci_shown_value (expires));
+                   _("Expiry “%s” is not a date (use YYYY-MM-DD)"), ci_shown_value (expires));
       return FALSE;
     }
   if (g_strcmp0 (expires, today) < 0)
     {
       g_set_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID,
-                   "Expiry %s is in the past", expires);
+                   _("Expiry %s is in the past"), expires);
       return FALSE;
     }
   return TRUE;
@@ -218,8 +224,8 @@ ci_services_grant (CiServices  *self,
   /* Refuse before looking at the rest: a refusal must not depend on it. */
   if (call.scope == CI_SCOPE_LIMITED && !ci_zone_get_hr_may_grant (zone))
     {
-      _ci_call_refuse (&call, error, "Zone %s is not marked “HR may grant”: a security officer "
-                                     "must grant it", zone_code);
+      _ci_call_refuse (&call, error, _("Zone %s is not marked “HR may grant”: a security officer "
+                                       "must grant it"), zone_code);
       return NULL;
     }
   if ((schedule_name && !(schedule = ci_store_schedule_get_by_name (self->store, schedule_name,
@@ -257,7 +263,8 @@ find_grant (CiStore     *store,
   if (grants->len == 0)
     {
       g_set_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID,
-                   "%s has no access to zone %s", ci_employee_get_number (employee),
+                   /* Translators: an employee number, then a zone code. */
+                   _("%s has no access to zone %s"), ci_employee_get_number (employee),
                    ci_zone_get_code (zone));
       return NULL;
     }
@@ -297,8 +304,8 @@ ci_services_withdraw (CiServices  *self,
       || !(zone = ci_store_zone_get_by_code (self->store, zone_code, error)))
     return _ci_call_fail (&call, error);
   if (call.scope == CI_SCOPE_LIMITED && !ci_zone_get_hr_may_grant (zone))
-    return _ci_call_refuse (&call, error, "Zone %s is not marked “HR may grant”: a security "
-                                          "officer must withdraw it", zone_code);
+    return _ci_call_refuse (&call, error, _("Zone %s is not marked “HR may grant”: a security "
+                                            "officer must withdraw it"), zone_code);
   if (!(grant = find_grant (self->store, employee, zone, error)))
     return _ci_call_fail (&call, error);
   if (!ci_store_grant_delete (self->store, ci_grant_get_id (grant), error))
@@ -479,8 +486,8 @@ ci_services_zone_grants (CiServices  *self,
   /* The list names employees: a role that may not see them sees no list. */
   if (_ci_call_also_may (&call, CI_ACTION_EMPLOYEE_VIEW) == CI_SCOPE_NONE)
     {
-      _ci_call_refuse (&call, error, "Who may enter a zone names employees, which your role "
-                                     "may not see; ask a security officer");
+      _ci_call_refuse (&call, error, _("Who may enter a zone names employees, which your role "
+                                       "may not see; ask a security officer"));
       return NULL;
     }
   if (!(zone = ci_store_zone_get_by_code (self->store, zone_code, error))

@@ -4,10 +4,15 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "ci-services-private.h"
 #include "keys/ci-password.h"
 #include "model/ci-model.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 /* The services are everything a person can do at a desk. Each call checks the
@@ -244,7 +249,7 @@ _ci_call_start (CiCall      *call,
       _ci_record (self, login, action, subject_type, subject_id, CI_OUTCOME_REFUSED,
                   "not signed in as an active operator", "{}", call->started);
       g_set_error_literal (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_PERMISSION_DENIED,
-                           "You are not signed in as an active operator; sign in again");
+                           _("You are not signed in as an active operator; sign in again"));
       return FALSE;
     }
   if (!ci_store_policy_load (self->store, policy, &local_error))
@@ -261,7 +266,9 @@ _ci_call_start (CiCall      *call,
                                                  ci_action_to_string (permission));
       record_call (call, CI_OUTCOME_REFUSED, reason);
       g_set_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_PERMISSION_DENIED,
-                   "Your role (%s) does not allow this (%s); ask someone who may",
+                   /* Translators: the first %s lists the operator's roles, such as
+                    * “hr,security”; the second is the action, such as “employee.enroll”. */
+                   _("Your role (%s) does not allow this (%s); ask someone who may"),
                    roles, action);
       return FALSE;
     }
@@ -480,7 +487,7 @@ _ci_check_password (const char  *password,
       || g_utf8_strlen (password, -1) < CI_PASSWORD_MIN_CHARS)
     {
       g_set_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID,
-                   "A password needs at least %d characters", CI_PASSWORD_MIN_CHARS);
+                   _("A password needs at least %d characters"), CI_PASSWORD_MIN_CHARS);
       return FALSE;
     }
   return TRUE;
@@ -552,8 +559,8 @@ ci_services_setup_first_admin (CiServices  *self,
           _ci_record (self, login, "setup.first-admin", "operator", login, CI_OUTCOME_REFUSED,
                       "setup was done already", "{}", started);
           g_set_error_literal (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_SETUP,
-                               "This database is set up already; sign in as an administrator "
-                               "to add operators");
+                               _("This database is set up already; sign in as an administrator "
+                                 "to add operators"));
         }
       return NULL;
     }
@@ -593,11 +600,11 @@ record_login_failure (CiServices  *self,
               lock ? "wrong password; account locked" : "wrong password", "{}", started);
   if (lock)
     g_set_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_LOCKED_OUT,
-                 "Too many wrong passwords: the account is locked for %d minutes, "
-                 "or until an administrator unlocks it", CI_OPERATOR_LOCKOUT_SECONDS / 60);
+                 _("Too many wrong passwords: the account is locked for %d minutes, "
+                   "or until an administrator unlocks it"), CI_OPERATOR_LOCKOUT_SECONDS / 60);
   else
     g_set_error_literal (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_AUTH_FAILED,
-                         "Wrong login or password");
+                         _("Wrong login or password"));
   return FALSE;
 }
 
@@ -622,7 +629,7 @@ check_account_open (CiServices  *self,
       _ci_record (self, login, "operator.login", "operator", login, CI_OUTCOME_REFUSED,
                   "account disabled", "{}", started);
       g_set_error_literal (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_LOCKED_OUT,
-                           "This account is disabled; ask an administrator");
+                           _("This account is disabled; ask an administrator"));
       return FALSE;
     }
   if (ci_operator_get_locked_until (op) > now)
@@ -631,8 +638,15 @@ check_account_open (CiServices  *self,
       _ci_record (self, login, "operator.login", "operator", login, CI_OUTCOME_REFUSED,
                   "account locked", "{}", started);
       g_set_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_LOCKED_OUT,
-                   "This account is locked after too many wrong passwords; try again in %"
-                   G_GINT64_FORMAT " minutes or ask an administrator to unlock it", minutes);
+                   g_dngettext (GETTEXT_PACKAGE,
+                                /* Translators: the English text is the same for one minute
+                                 * and several; give your language's forms for the number. */
+                                "This account is locked after too many wrong passwords; try "
+                                "again in %" PRId64 " minutes or ask an administrator to unlock it",
+                                "This account is locked after too many wrong passwords; try "
+                                "again in %" PRId64 " minutes or ask an administrator to unlock it",
+                                (gulong) minutes),
+                   minutes);
       return FALSE;
     }
   return TRUE;
@@ -672,7 +686,7 @@ ci_services_authenticate (CiServices  *self,
       _ci_record (self, login, "operator.login", "operator", login, CI_OUTCOME_REFUSED,
                   "unknown login", "{}", started);
       g_set_error_literal (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_AUTH_FAILED,
-                           "Wrong login or password");
+                           _("Wrong login or password"));
       return NULL;
     }
   if (!check_account_open (self, op, started, error))
@@ -763,8 +777,8 @@ ci_services_audit_verify (CiServices  *self,
     return NULL;
   if (call.scope != CI_SCOPE_ALL)
     {
-      _ci_call_refuse (&call, error, "Verifying the whole audit log needs the right to read "
-                                     "all of it (security officer or administrator)");
+      _ci_call_refuse (&call, error, _("Verifying the whole audit log needs the right to read "
+                                       "all of it (security officer or administrator)"));
       return NULL;
     }
   report = ci_audit_log_verify (self->audit, NULL, error);
@@ -803,15 +817,15 @@ ci_services_audit_checkpoint (CiServices  *self,
                        NULL, NULL, error))
     return FALSE;
   if (call.scope != CI_SCOPE_ALL)
-    return _ci_call_refuse (&call, error, "Signing the audit log needs the right to read all of "
-                                          "it (security officer or administrator)");
+    return _ci_call_refuse (&call, error, _("Signing the audit log needs the right to read all of "
+                                            "it (security officer or administrator)"));
   /* Checked before the "ok" entry is written, so the log never claims a signature
    * that could not be made. */
   if (self->keys == NULL || !ci_key_store_is_unlocked (self->keys))
     {
       g_set_error_literal (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID,
-                           "The key store is not open and unlocked, so the audit log cannot be "
-                           "signed; unlock the key store first");
+                           _("The key store is not open and unlocked, so the audit log cannot be "
+                             "signed; unlock the key store first"));
       return _ci_call_fail (&call, error);
     }
   if (!_ci_call_commit (&call, error))
@@ -1056,7 +1070,7 @@ _ci_check_keys (CiServices  *self,
   if (self->keys != NULL && ci_key_store_is_unlocked (self->keys))
     return TRUE;
   g_set_error_literal (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_SETUP,
-                       "The key store is locked: unlock it with the administrator's passphrase "
-                       "before working with cards");
+                       _("The key store is locked: unlock it with the administrator's passphrase "
+                         "before working with cards"));
   return FALSE;
 }

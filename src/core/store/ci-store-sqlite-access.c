@@ -4,6 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "ci-store-sqlite-private.h"
 #include "model/ci-model.h"
 
@@ -64,7 +68,7 @@ sqlite_zone_insert (CiStore  *store,
   if (s == NULL)
     return FALSE;
   bind_zone (s, zone);
-  taken = g_strdup_printf ("Zone code %s is already taken", ci_zone_get_code (zone));
+  taken = g_strdup_printf (_("Zone code %s is already taken"), ci_zone_get_code (zone));
   if (!(id = _ci_sqlite_insert (self, s, taken, error)))
     return FALSE;
   ci_zone_set_id (zone, id);
@@ -90,7 +94,7 @@ sqlite_zone_update (CiStore  *store,
   if (!_ci_sqlite_step_done (self, s, error))
     return FALSE;
   if (sqlite3_changes (self->db) == 0)
-    return _ci_sqlite_not_found (error, "zone", ci_zone_get_code (zone));
+    return _ci_sqlite_not_found (error, _("No zone “%s”"), ci_zone_get_code (zone));
   return TRUE;
 }
 
@@ -106,6 +110,7 @@ sqlite_zone_get (CiStore     *store,
     ? _ci_sqlite_stmt (self, "SELECT " ZONE_COLUMNS " FROM zone WHERE code = ?", error)
     : _ci_sqlite_stmt (self, "SELECT " ZONE_COLUMNS " FROM zone WHERE id = ?", error);
   g_autofree char *key = code ? g_strdup (code) : g_strdup_printf ("#%" G_GINT64_FORMAT, id);
+  g_autofree char *missing = g_strdup_printf (_("No zone “%s”"), key);
 
   if (s == NULL)
     return NULL;
@@ -113,7 +118,7 @@ sqlite_zone_get (CiStore     *store,
     _ci_sqlite_bind_text (s, 1, code);
   else
     sqlite3_bind_int64 (s, 1, id);
-  return _ci_sqlite_get_one (self, s, (CiRowFunc) zone_from_row, "zone", key, error);
+  return _ci_sqlite_get_one (self, s, (CiRowFunc) zone_from_row, missing, error);
 }
 
 static GPtrArray *
@@ -163,7 +168,7 @@ sqlite_schedule_insert (CiStore     *store,
     return FALSE;
   _ci_sqlite_bind_text (s, 1, ci_schedule_get_name (schedule));
   _ci_sqlite_bind_text (s, 2, ci_schedule_get_rules (schedule));
-  taken = g_strdup_printf ("A schedule named “%s” exists already",
+  taken = g_strdup_printf (_("A schedule named “%s” exists already"),
                            ci_schedule_get_name (schedule));
   if (!(id = _ci_sqlite_insert (self, s, taken, error)))
     return FALSE;
@@ -183,6 +188,7 @@ sqlite_schedule_get (CiStore     *store,
     ? _ci_sqlite_stmt (self, "SELECT id, name, rules FROM schedule WHERE name = ?", error)
     : _ci_sqlite_stmt (self, "SELECT id, name, rules FROM schedule WHERE id = ?", error);
   g_autofree char *key = name ? g_strdup (name) : g_strdup_printf ("#%" G_GINT64_FORMAT, id);
+  g_autofree char *missing = g_strdup_printf (_("No schedule “%s”"), key);
 
   if (s == NULL)
     return NULL;
@@ -190,7 +196,7 @@ sqlite_schedule_get (CiStore     *store,
     _ci_sqlite_bind_text (s, 1, name);
   else
     sqlite3_bind_int64 (s, 1, id);
-  return _ci_sqlite_get_one (self, s, (CiRowFunc) schedule_from_row, "schedule", key, error);
+  return _ci_sqlite_get_one (self, s, (CiRowFunc) schedule_from_row, missing, error);
 }
 
 static GPtrArray *
@@ -244,8 +250,8 @@ sqlite_grant_insert (CiStore  *store,
   _ci_sqlite_bind_text (s, 4, ci_grant_get_expires (grant));
   _ci_sqlite_bind_text (s, 5, ci_grant_get_granted_by (grant));
   sqlite3_bind_int64 (s, 6, ci_grant_get_granted_at (grant));
-  taken = g_strdup ("The employee has access to that zone already; withdraw it first to change "
-                    "schedule or expiry");
+  taken = g_strdup (_("The employee has access to that zone already; withdraw it first to change "
+                      "schedule or expiry"));
   if (!(id = _ci_sqlite_insert (self, s, taken, error)))
     return FALSE;
   ci_grant_set_id (grant, id);
@@ -267,7 +273,7 @@ sqlite_grant_delete (CiStore  *store,
   sqlite3_bind_int64 (s, 1, id);
   if (!_ci_sqlite_step_done (self, s, error))
     return FALSE;
-  return sqlite3_changes (self->db) > 0 || _ci_sqlite_not_found (error, "grant", key);
+  return sqlite3_changes (self->db) > 0 || _ci_sqlite_not_found (error, _("No grant “%s”"), key);
 }
 
 static GPtrArray *
@@ -366,11 +372,12 @@ sqlite_card_get (CiStore  *store,
   sqlite3_stmt *s =
       _ci_sqlite_stmt (self, "SELECT " CARD_COLUMNS " FROM card WHERE serial = ?", error);
   g_autofree char *key = ci_card_format_serial (serial);
+  g_autofree char *missing = g_strdup_printf (_("No card “%s”"), key);
 
   if (s == NULL)
     return NULL;
   sqlite3_bind_int64 (s, 1, serial);
-  return _ci_sqlite_get_one (self, s, (CiRowFunc) card_from_row, "card", key, error);
+  return _ci_sqlite_get_one (self, s, (CiRowFunc) card_from_row, missing, error);
 }
 
 static GPtrArray *
@@ -409,7 +416,7 @@ sqlite_card_set_face_code (CiStore  *store,
     {
       g_autofree char *serial = ci_card_format_serial (ci_card_get_serial (card));
 
-      g_set_error (error, CI_STORE_ERROR, CI_STORE_ERROR_NOT_FOUND, "There is no card %s",
+      g_set_error (error, CI_STORE_ERROR, CI_STORE_ERROR_NOT_FOUND, _("There is no card %s"),
                    serial);
       return FALSE;
     }
@@ -444,7 +451,9 @@ sqlite_card_set_state (CiStore      *store,
     {
       g_autofree char *serial = ci_card_format_serial (ci_card_get_serial (card));
       g_set_error (error, CI_STORE_ERROR, CI_STORE_ERROR_CONFLICT,
-                   "Card %s is no longer %s: another desk changed it; look it up again",
+                   /* Translators: the first %s is a card serial, the second the card state
+                    * it had, as the database keeps it, such as “active”. */
+                   _("Card %s is no longer %s: another desk changed it; look it up again"),
                    serial, ci_card_state_to_string (from));
       return FALSE;
     }

@@ -4,6 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "ci-store-sqlite-private.h"
 #include "model/ci-model.h"
 
@@ -84,7 +88,7 @@ sqlite_employee_insert (CiStore     *store,
   if (s == NULL)
     return FALSE;
   bind_employee (s, employee);
-  taken = g_strdup_printf ("Employee number %s is already taken",
+  taken = g_strdup_printf (_("Employee number %s is already taken"),
                            ci_employee_get_number (employee));
   if (!(id = _ci_sqlite_insert (self, s, taken, error)))
     return FALSE;
@@ -117,7 +121,7 @@ sqlite_employee_update (CiStore     *store,
   if (rc == SQLITE_CONSTRAINT_UNIQUE)
     {
       g_set_error (error, CI_STORE_ERROR, CI_STORE_ERROR_EXISTS,
-                   "Employee number %s is already taken", ci_employee_get_number (employee));
+                   _("Employee number %s is already taken"), ci_employee_get_number (employee));
       return FALSE;
     }
   if (rc != SQLITE_DONE)
@@ -125,8 +129,8 @@ sqlite_employee_update (CiStore     *store,
   if (sqlite3_changes (self->db) == 0)
     {
       g_set_error (error, CI_STORE_ERROR, CI_STORE_ERROR_CONFLICT,
-                   "Employee %s was changed by someone else since you opened it; "
-                   "reload it and make your change again", ci_employee_get_number (employee));
+                   _("Employee %s was changed by someone else since you opened it; "
+                     "reload it and make your change again"), ci_employee_get_number (employee));
       return FALSE;
     }
   ci_employee_set_version (employee, ci_employee_get_version (employee) + 1);
@@ -170,7 +174,7 @@ sqlite_employee_get (CiStore     *store,
     {
       g_autofree char *key = number ? g_strdup (number)
                                     : g_strdup_printf ("#%" G_GINT64_FORMAT, id);
-      _ci_sqlite_not_found (error, "employee", key);
+      _ci_sqlite_not_found (error, _("No employee “%s”"), key);
     }
   else
     _ci_sqlite_error (self, rc, error);
@@ -558,7 +562,7 @@ sqlite_operator_insert (CiStore     *store,
   if (s == NULL)
     return FALSE;
   bind_operator (s, op);
-  taken = g_strdup_printf ("Login %s is already taken", ci_operator_get_login (op));
+  taken = g_strdup_printf (_("Login %s is already taken"), ci_operator_get_login (op));
   if (!(id = _ci_sqlite_insert (self, s, taken, error)))
     return FALSE;
   ci_operator_set_id (op, id);
@@ -584,7 +588,7 @@ sqlite_operator_update (CiStore     *store,
   if (!_ci_sqlite_step_done (self, s, error))
     return FALSE;
   return sqlite3_changes (self->db) > 0
-         || _ci_sqlite_not_found (error, "operator", ci_operator_get_login (op));
+         || _ci_sqlite_not_found (error, _("No operator “%s”"), ci_operator_get_login (op));
 }
 
 static CiOperator *
@@ -596,11 +600,12 @@ sqlite_operator_get (CiStore     *store,
   LOCK (self);
   sqlite3_stmt *s =
       _ci_sqlite_stmt (self, "SELECT " OPERATOR_COLUMNS " FROM operator WHERE login = ?", error);
+  g_autofree char *missing = g_strdup_printf (_("No operator “%s”"), login);
 
   if (s == NULL)
     return NULL;
   _ci_sqlite_bind_text (s, 1, login);
-  return _ci_sqlite_get_one (self, s, (CiRowFunc) operator_from_row, "operator", login, error);
+  return _ci_sqlite_get_one (self, s, (CiRowFunc) operator_from_row, missing, error);
 }
 
 static GPtrArray *

@@ -47,8 +47,8 @@ void           _ci_sqlite_bind_text    (sqlite3_stmt   *s,
 char          *_ci_sqlite_col_text     (sqlite3_stmt   *s,
                                         int             i);
 gboolean       _ci_sqlite_not_found    (GError        **error,
-                                        const char     *what,
-                                        const char     *key);
+                                        const char     *format,
+                                        ...) G_GNUC_PRINTF (2, 3);
 GPtrArray     *_ci_sqlite_collect      (CiStoreSqlite  *self,
                                         sqlite3_stmt   *s,
                                         CiRowFunc       from_row,
@@ -60,8 +60,7 @@ gint64         _ci_sqlite_insert       (CiStoreSqlite  *self,
 gpointer       _ci_sqlite_get_one      (CiStoreSqlite  *self,
                                         sqlite3_stmt   *s,
                                         CiRowFunc       from_row,
-                                        const char     *what,
-                                        const char     *key,
+                                        const char     *missing,
                                         GError        **error);
 
 /* Each sibling file fills in the virtual methods of its records. */

@@ -4,6 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include "ci-store-sqlite-private.h"
 #include "model/ci-model.h"
 
@@ -33,36 +37,37 @@ _ci_sqlite_error (CiStoreSqlite  *self,
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       g_set_error (error, CI_STORE_ERROR, CI_STORE_ERROR_BUSY,
-                   "The database is busy with another desk's work; try again in a moment");
+                   _("The database is busy with another desk's work; try again in a moment"));
       break;
     case SQLITE_CONSTRAINT:
       if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
-        g_set_error (error, CI_STORE_ERROR, CI_STORE_ERROR_EXISTS, "Already recorded (%s)", msg);
+        /* Translators: %s is SQLite's own description of the conflict, in English. */
+        g_set_error (error, CI_STORE_ERROR, CI_STORE_ERROR_EXISTS, _("Already recorded (%s)"), msg);
       else if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
         g_set_error_literal (error, CI_STORE_ERROR, CI_STORE_ERROR_NOT_FOUND,
-                             "A record it refers to does not exist");
+                             _("A record it refers to does not exist"));
       else
-        g_set_error (error, CI_STORE_ERROR, CI_STORE_ERROR_FAILED, "Refused by the database: %s",
+        g_set_error (error, CI_STORE_ERROR, CI_STORE_ERROR_FAILED, _("Refused by the database: %s"),
                      msg);
       break;
     case SQLITE_FULL:
       g_set_error_literal (error, CI_STORE_ERROR, CI_STORE_ERROR_FAILED,
-                           "The disk holding the database is full; free some space and retry");
+                           _("The disk holding the database is full; free some space and retry"));
       break;
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
       g_set_error (error, CI_STORE_ERROR, CI_STORE_ERROR_FAILED,
-                   "The database file %s is damaged or not a CardIssue database", self->path);
+                   _("The database file %s is damaged or not a CardIssue database"), self->path);
       break;
     case SQLITE_READONLY:
     case SQLITE_PERM:
     case SQLITE_CANTOPEN:
       g_set_error (error, CI_STORE_ERROR, CI_STORE_ERROR_FAILED,
-                   "Cannot write the database file %s: check that the folder exists and "
-                   "that you may write to it", self->path);
+                   _("Cannot write the database file %s: check that the folder exists and "
+                     "that you may write to it"), self->path);
       break;
     default:
-      g_set_error (error, CI_STORE_ERROR, CI_STORE_ERROR_FAILED, "Database error: %s", msg);
+      g_set_error (error, CI_STORE_ERROR, CI_STORE_ERROR_FAILED, _("Database error: %s"), msg);
     }
   return FALSE;
 }
@@ -134,12 +139,20 @@ _ci_sqlite_col_text (sqlite3_stmt *s,
   return t ? g_strdup ((const char *) t) : NULL;
 }
 
+/* @format: the whole sentence, such as _("No zone “%s”"), so that it translates
+ * as one */
 gboolean
 _ci_sqlite_not_found (GError     **error,
-           const char  *what,
-           const char  *key)
+                      const char  *format,
+                      ...)
 {
-  g_set_error (error, CI_STORE_ERROR, CI_STORE_ERROR_NOT_FOUND, "No %s “%s”", what, key);
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_set_error_literal (error, CI_STORE_ERROR, CI_STORE_ERROR_NOT_FOUND, message);
   return FALSE;
 }
 
@@ -200,8 +213,7 @@ _ci_sqlite_insert (CiStoreSqlite  *self,
  * @self: the store
  * @s: a bound statement that returns at most one row
  * @from_row: turns the row into an object
- * @what: the record's name for the person at the desk ("zone")
- * @key: how they would name this one
+ * @missing: what to say if there is no such row, such as "No zone “HQ”"
  * @error: return location for a #CI_STORE_ERROR_NOT_FOUND error
  *
  * Returns: (transfer full) (nullable): the object, or %NULL with @error set
@@ -210,8 +222,7 @@ gpointer
 _ci_sqlite_get_one (CiStoreSqlite  *self,
                     sqlite3_stmt   *s,
                     CiRowFunc       from_row,
-                    const char     *what,
-                    const char     *key,
+                    const char     *missing,
                     GError        **error)
 {
   gpointer object = NULL;
@@ -220,7 +231,7 @@ _ci_sqlite_get_one (CiStoreSqlite  *self,
   if (rc == SQLITE_ROW)
     object = from_row (s);
   else if (rc == SQLITE_DONE)
-    _ci_sqlite_not_found (error, what, key);
+    _ci_sqlite_not_found (error, "%s", missing);
   else
     _ci_sqlite_error (self, rc, error);
   sqlite3_reset (s);
@@ -378,8 +389,8 @@ migrate (CiStoreSqlite  *self,
   if (current > CI_STORE_SQLITE_SCHEMA_VERSION)
     {
       g_set_error (error, CI_STORE_ERROR, CI_STORE_ERROR_SCHEMA,
-                   "The database %s was written by a newer CardIssue (schema %d; this one "
-                   "knows up to %d): update CardIssue on this desk", self->path, current,
+                   _("The database %s was written by a newer CardIssue (schema %d; this one "
+                     "knows up to %d): update CardIssue on this desk"), self->path, current,
                    CI_STORE_SQLITE_SCHEMA_VERSION);
       return FALSE;
     }
@@ -392,7 +403,7 @@ migrate (CiStoreSqlite  *self,
       if (!_ci_sqlite_exec (self, migrations[v - 1], error) || !_ci_sqlite_exec (self, bump, error))
         {
           _ci_sqlite_exec (self, "ROLLBACK", NULL);
-          g_prefix_error (error, "Could not update the database to schema %d: ", v);
+          g_prefix_error (error, _("Could not update the database to schema %d: "), v);
           return FALSE;
         }
       if (!_ci_sqlite_exec (self, "COMMIT", error))
@@ -413,7 +424,7 @@ open_db (CiStoreSqlite  *self,
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
       g_set_error (error, CI_STORE_ERROR, CI_STORE_ERROR_FAILED,
-                   "Cannot create the folder %s for the database", dir);
+                   _("Cannot create the folder %s for the database"), dir);
       return FALSE;
     }
   rc = sqlite3_open_v2 (self->path, &self->db,
