@@ -652,6 +652,59 @@ test_store_exists (StoreFixture  *fx,
   g_assert_true (g_bytes_equal (before, after));
 }
 
+typedef struct
+{
+  const char *path;
+  const char *passphrase;
+  CiKeyStore *store;
+  GError     *error;
+} CreateRace;
+
+static gpointer
+create_racer (gpointer data)
+{
+  CreateRace *r = data;
+
+  r->store = ci_key_store_create (r->path, r->passphrase, &r->error);
+  return NULL;
+}
+
+/* Two desks setting up the same key store at once: one wins, the other is
+ * told the store exists, and the file is the winner's, whole. */
+static void
+test_store_create_race (StoreFixture  *fx,
+                        gconstpointer  data)
+{
+  CreateRace racers[2] = { { fx->path, PASSPHRASE }, { fx->path, OTHER_PASSPHRASE } };
+  g_autoptr(CiKeyStore) reopened = NULL;
+  g_autoptr(GError) error = NULL;
+  GThread *threads[2];
+  CreateRace *winner, *loser;
+  g_autoptr(GDir) dir = NULL;
+
+  for (guint i = 0; i < 2; i++)
+    threads[i] = g_thread_new ("create", create_racer, &racers[i]);
+  for (guint i = 0; i < 2; i++)
+    g_thread_join (threads[i]);
+  g_assert_true ((racers[0].store == NULL) != (racers[1].store == NULL));
+  winner = racers[0].store ? &racers[0] : &racers[1];
+  loser = racers[0].store ? &racers[1] : &racers[0];
+  g_assert_error (loser->error, CI_KEYS_ERROR, CI_KEYS_ERROR_EXISTS);
+  g_clear_error (&loser->error);
+
+  reopened = ci_key_store_open (fx->path, &error);
+  g_assert_no_error (error);
+  g_assert_true (ci_key_store_unlock (reopened, winner->passphrase, &error));
+  g_assert_no_error (error);
+  g_clear_object (&winner->store);
+
+  /* and no temporary file is left beside it */
+  dir = g_dir_open (fx->dir, 0, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (g_dir_read_name (dir));
+  g_assert_null (g_dir_read_name (dir));
+}
+
 static void
 test_store_weak_passphrase (StoreFixture  *fx,
                             gconstpointer  data)
@@ -1125,6 +1178,7 @@ main (int   argc,
   ADD_STORE_TEST ("/keys/store/key-ids", test_store_key_ids);
   ADD_STORE_TEST ("/keys/store/wrong-passphrase", test_store_wrong_passphrase);
   ADD_STORE_TEST ("/keys/store/exists", test_store_exists);
+  ADD_STORE_TEST ("/keys/store/create-race", test_store_create_race);
   ADD_STORE_TEST ("/keys/store/weak-passphrase", test_store_weak_passphrase);
   ADD_STORE_TEST ("/keys/store/not-found", test_store_not_found);
   ADD_STORE_TEST ("/keys/store/truncated", test_store_truncated);

@@ -54,7 +54,9 @@
 #include "ci-openssl-private.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 #include <openssl/core_names.h>
@@ -589,12 +591,85 @@ seal_to_file_bytes (CiKeyStore        *self,
   return contents;
 }
 
+gboolean
+_ci_key_store_exists_error (GError     **error,
+                            const char  *path)
+{
+  g_autofree char *name = g_filename_display_name (path);
+
+  g_set_error (error, CI_KEYS_ERROR, CI_KEYS_ERROR_EXISTS,
+               _("A key store already exists at %s: open it, or choose another file"), name);
+  return FALSE;
+}
+
+static gboolean
+write_failed (GError     **error,
+              const char  *path,
+              int          saved_errno)
+{
+  g_autofree char *name = g_filename_display_name (path);
+
+  g_set_error (error, CI_KEYS_ERROR, CI_KEYS_ERROR_FAILED,
+               /* Translators: a file name, then the system's reason. */
+               _("Could not write the key store: %s: %s"), name, g_strerror (saved_errno));
+  return FALSE;
+}
+
+/* Puts a new key store at @path only if nothing is there: written and
+ * synced under a temporary name, then hard-linked into place, which fails
+ * if @path appeared meanwhile. Two desks setting up at once can't overwrite
+ * each other's keys. */
+static gboolean
+install_new_file (const char  *path,
+                  GBytes      *contents,
+                  GError     **error)
+{
+  g_autofree char *tmp = g_strconcat (path, ".new-XXXXXX", NULL);
+  g_autofree char *dir = g_path_get_dirname (path);
+  gsize len;
+  const guint8 *data = g_bytes_get_data (contents, &len);
+  int fd, saved_errno = 0;
+
+  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return write_failed (error, path, errno);
+  for (gsize done = 0; done < len && saved_errno == 0;)
+    {
+      gssize n = write (fd, data + done, len - done);
+
+      if (n > 0)
+        done += n;
+      else if (n < 0 && errno != EINTR)
+        saved_errno = errno;
+    }
+  if (saved_errno == 0 && fsync (fd) != 0)
+    saved_errno = errno;
+  if (close (fd) != 0 && saved_errno == 0)
+    saved_errno = errno;
+  if (saved_errno == 0 && link (tmp, path) != 0)
+    saved_errno = errno;
+  g_unlink (tmp);
+  if (saved_errno == EEXIST)
+    return _ci_key_store_exists_error (error, path);
+  if (saved_errno != 0)
+    return write_failed (error, path, saved_errno);
+  /* The new name lasts only once its folder is on disk too. */
+  if ((fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
+    {
+      fsync (fd);
+      close (fd);
+    }
+  return TRUE;
+}
+
 /* Encrypts the secrets of @self (which must be unlocked) under @passphrase
- * with a fresh salt and nonce, and replaces the file atomically. @self is
- * only changed once the file is written. */
+ * with a fresh salt and nonce, and writes the file: a new one only where
+ * none is (@create), else replacing the old one atomically. @self is only
+ * changed once the file is written. */
 gboolean
 _ci_key_store_seal_and_write (CiKeyStore  *self,
                               const char  *passphrase,
+                              gboolean     create,
                               GError     **error)
 {
   g_auto(CiKeyStoreSealed) s = { 0 };
@@ -603,10 +678,16 @@ _ci_key_store_seal_and_write (CiKeyStore  *self,
 
   if (contents == NULL)
     return FALSE;
-  if (!g_file_set_contents_full (self->path, g_bytes_get_data (contents, NULL),
-                                 g_bytes_get_size (contents),
-                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                 0600, &local_error))
+  if (create)
+    {
+      if (!install_new_file (self->path, contents, error))
+        return FALSE;
+    }
+  else if (!g_file_set_contents_full (self->path, g_bytes_get_data (contents, NULL),
+                                      g_bytes_get_size (contents),
+                                      G_FILE_SET_CONTENTS_CONSISTENT
+                                      | G_FILE_SET_CONTENTS_DURABLE,
+                                      0600, &local_error))
     {
       g_set_error (error, CI_KEYS_ERROR, CI_KEYS_ERROR_FAILED,
                    _("Could not write the key store: %s"), local_error->message);

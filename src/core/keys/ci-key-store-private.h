@@ -95,7 +95,10 @@ gboolean  _ci_key_store_unseal              (CiKeyStore        *self,
                                              GError           **error);
 gboolean  _ci_key_store_seal_and_write      (CiKeyStore        *self,
                                              const char        *passphrase,
+                                             gboolean           create,
                                              GError           **error);
+gboolean  _ci_key_store_exists_error        (GError           **error,
+                                             const char        *path);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CiKeyStoreSealed, _ci_key_store_sealed_clear)
 

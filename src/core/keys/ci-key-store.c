@@ -182,11 +182,10 @@ ci_key_store_create (const char  *path,
   g_return_val_if_fail (passphrase != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  /* Before the slow part; writing checks again, atomically. */
   if (g_file_test (path, G_FILE_TEST_EXISTS))
     {
-      g_autofree char *name = g_filename_display_name (path);
-      g_set_error (error, CI_KEYS_ERROR, CI_KEYS_ERROR_EXISTS,
-                   _("A key store already exists at %s: open it, or choose another file"), name);
+      _ci_key_store_exists_error (error, path);
       return NULL;
     }
   if (!check_passphrase_strength (passphrase, error))
@@ -196,7 +195,7 @@ ci_key_store_create (const char  *path,
   if (!generate_secrets (self, error))
     return NULL;
   self->unlocked = TRUE;
-  if (!_ci_key_store_seal_and_write (self, passphrase, error))
+  if (!_ci_key_store_seal_and_write (self, passphrase, TRUE, error))
     return NULL;
   return g_steal_pointer (&self);
 }
@@ -328,7 +327,7 @@ ci_key_store_change_passphrase (CiKeyStore  *self,
 
   return check_unlocked (self, error)
          && check_passphrase_strength (new_passphrase, error)
-         && _ci_key_store_seal_and_write (self, new_passphrase, error);
+         && _ci_key_store_seal_and_write (self, new_passphrase, FALSE, error);
 }
 
 static gboolean
