@@ -259,6 +259,38 @@ test_file_problems (void)
   ci_test_lock ();
 }
 
+/* Security may issue to enrolled people, not enrol new ones: a file that
+ * would enrol someone can't start, and the page says who must do it. */
+static void
+test_new_people_need_hr (void)
+{
+  g_autoptr(GFile) csv = write_csv ("people-security.csv",
+    "employee_number,given_name,family_name,valid_from,valid_until\n"
+    "E-1004,Someone,Else,2026-01-01,2030-12-31\n"
+    "N-4001,Nadia,Neu,2026-01-01,2030-12-31\n");
+  g_autoptr(GFile) numbers = write_csv ("enrolled-only.csv", "E-1004\n");
+  const char *status;
+
+  ci_test_sign_in_ok ("security");
+  ci_test_show_page ("batch");
+  load (csv);
+  status = gtk_label_get_text (page_child ("status_label"));
+  g_test_message ("status: %s", status);
+  g_assert_nonnull (strstr (status, "1 person in this file is not enrolled yet"));
+  g_assert_nonnull (strstr (status, "Ask HR"));
+  g_assert_false (gtk_widget_get_visible (page_child ("start_button")));
+  /* Nor does its shortcut or action start it. */
+  gtk_widget_activate_action (GTK_WIDGET (batch_page ()), "batch.start", NULL);
+  ci_test_run_for (200);
+  g_assert_cmpint (ci_batch_page_get_state (batch_page ()), ==, CI_BATCH_PAGE_REVIEW);
+
+  /* Enrolled people only: ready to issue. */
+  load (numbers);
+  g_assert_true (gtk_widget_get_visible (page_child ("start_button")));
+  g_assert_nonnull (strstr (gtk_label_get_text (page_child ("status_label")), "Ready to issue"));
+  ci_test_lock ();
+}
+
 /* An employee file with one enrolled employee and one new: the new one is
  * enrolled at the start (the enrolled one keeps the details the store has),
  * then the batch waits for cards and is stopped. */
@@ -360,6 +392,7 @@ main (int   argc,
   g_test_add_func ("/app-batch/issue-pause-resume", test_issue_pause_resume);
   g_test_add_func ("/app-batch/file-problems", test_file_problems);
   g_test_add_func ("/app-batch/enroll-and-stop", test_enroll_and_stop);
+  g_test_add_func ("/app-batch/new-people-need-hr", test_new_people_need_hr);
   g_test_add_func ("/app-batch/lock-while-running", test_lock_while_running);
   return ci_test_app_run (argc, argv, CI_TEST_APP_DEMO);
 }

@@ -247,6 +247,14 @@ update_pins (CiBatchPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->pins_group), TRUE);
 }
 
+/* Employees the file would enrol need a role that may enrol them (the
+ * core refuses anyway): the batch can't start for anyone else. */
+static gboolean
+may_enrol_new (CiBatchPage *self)
+{
+  return self->import == NULL || ci_application_may (get_app (), CI_ACTION_EMPLOYEE_EDIT);
+}
+
 /* Everything that follows from the state: what may be done, what shows. */
 void
 _ci_batch_page_update_view (CiBatchPage *self)
@@ -257,7 +265,7 @@ _ci_batch_page_update_view (CiBatchPage *self)
   /* A file being read may be replaced by another: only the batch holds the file. */
   gboolean busy = running || self->state == CI_BATCH_PAGE_IMPORTING;
   gboolean ready = self->state == CI_BATCH_PAGE_REVIEW && self->n_problems == 0
-                   && self->rows && self->rows->len > 0;
+                   && self->rows && self->rows->len > 0 && may_enrol_new (self);
   gboolean rest = self->state == CI_BATCH_PAGE_DONE && count_rows (self, CI_BATCH_ROW_FAILED) > 0;
   gboolean listed = self->rows && self->rows->len > 0 && self->n_problems == 0;
 
@@ -311,7 +319,17 @@ show_ready (CiBatchPage *self)
   guint n = self->rows->len;
   g_autofree char *text = NULL;
 
-  if (self->import != NULL)
+  if (!may_enrol_new (self))
+    {
+      guint n_new = count_rows (self, CI_BATCH_ROW_NEW);
+
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+        "%u person in this file is not enrolled yet, and your role may not enrol "
+        "employees. Ask HR to enrol them, or take them out of the file.",
+        "%u people in this file are not enrolled yet, and your role may not enrol "
+        "employees. Ask HR to enrol them, or take them out of the file.", n_new), n_new);
+    }
+  else if (self->import != NULL)
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
       "Ready to issue %u card. The employees not enrolled yet are enrolled when you start.",
       "Ready to issue %u cards. The employees not enrolled yet are enrolled when you start.",
