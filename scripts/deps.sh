@@ -10,7 +10,7 @@ packages=(
   pcscd libpcsclite-dev vsmartcard-vpcd opensc util-linux
   libcairo2-dev libpango1.0-dev libqrencode-dev libgdk-pixbuf-2.0-dev librsvg2-dev
   libzbar-dev zbar-tools fonts-dejavu-core fonts-dejavu-extra fonts-wqy-microhei
-  libgtk-4-dev libgtk-4-bin libadwaita-1-dev adwaita-icon-theme xvfb dbus
+  libgtk-4-dev libgtk-4-bin libadwaita-1-dev adwaita-icon-theme xvfb dbus xdotool
 )
 
 missing=()

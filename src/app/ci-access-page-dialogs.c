@@ -120,6 +120,8 @@ entry_row_new (GtkWidget  *rows,
 
   gtk_widget_set_name (row, name);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  /* Enter sends the form, as the response button would (once it is enabled). */
+  adw_entry_row_set_activates_default (ADW_ENTRY_ROW (row), TRUE);
   gtk_list_box_append (GTK_LIST_BOX (rows), row);
   return row;
 }

@@ -61,6 +61,7 @@ struct _CiEmployeesPage
   guint            reselect_hint;   /* where they were */
   gboolean         reselect_narrowed;
   guint            reselect_source;
+  gboolean         focus_detail;    /* Enter chose the row: focus the pane once shown */
 };
 
 G_DEFINE_FINAL_TYPE (CiEmployeesPage, ci_employees_page, ADW_TYPE_BIN)
@@ -186,6 +187,18 @@ card_row_new (CiCard *card)
   return row;
 }
 
+/* After Enter on a row: the focus goes to the next thing to do with the
+ * employee, the card (or, for those who may not issue one, the details). */
+static void
+focus_detail (CiEmployeesPage *self)
+{
+  self->focus_detail = FALSE;
+  if (gtk_widget_get_visible (GTK_WIDGET (self->issue_button)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->issue_button));
+  else if (gtk_widget_get_visible (self->edit_button))
+    gtk_widget_grab_focus (self->edit_button);
+}
+
 static void
 show_detail (CiEmployeesPage *self,
              Detail          *d)
@@ -229,6 +242,8 @@ show_detail (CiEmployeesPage *self,
   gtk_widget_set_visible (self->edit_button,
                           ci_application_may (get_app (), CI_ACTION_EMPLOYEE_EDIT));
   gtk_stack_set_visible_child_name (self->detail_stack, "employee");
+  if (self->focus_detail)
+    focus_detail (self);
 }
 
 static void
@@ -261,6 +276,10 @@ selection_changed (CiEmployeesPage *self)
   g_cancellable_cancel (self->detail_cancellable);
   g_clear_object (&self->detail_cancellable);
   g_clear_pointer (&self->shown_number, g_free);
+  /* Another employee chosen (not the one whose row was just read) is not
+   * the one Enter chose. */
+  if (row == NULL || row != self->waiting_row)
+    self->focus_detail = FALSE;
   /* Until the new one is read, nothing of the one before stays offered. */
   gtk_stack_set_visible_child_name (self->detail_stack, "empty");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->issue_button), NULL);
@@ -287,13 +306,17 @@ selection_changed (CiEmployeesPage *self)
               detail_done, g_object_ref (self));
 }
 
+/* The pane is read on a worker: its buttons take the focus once it shows the
+ * employee, not while they still belong to the one before. */
 static void
 row_activated (CiEmployeesPage *self,
                guint            position)
 {
   gtk_single_selection_set_selected (self->selection, position);
-  if (gtk_widget_get_visible (GTK_WIDGET (self->issue_button)))
-    gtk_widget_grab_focus (GTK_WIDGET (self->issue_button));
+  self->focus_detail = TRUE;
+  /* The same row again: the pane shows them already. */
+  if (self->shown_number != NULL)
+    focus_detail (self);
 }
 
 /* Enter in the search field picks the first match. */

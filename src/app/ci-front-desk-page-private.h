@@ -44,6 +44,7 @@ struct _CiFrontDeskPage
   gint64              found;          /* the card last found by its serial */
   gint64              replaces;       /* the blocked card a replacement is offered for */
   gint64              issued;         /* the last replacement written on this page */
+  gint64              reported;       /* just blocked here: the keys go on from it */
   gboolean            busy;
   gboolean            stale;          /* the list waits for the page to be shown */
 };

@@ -411,22 +411,26 @@ static void
 show_detail (CiFrontDeskPage *self,
              Detail          *d)
 {
+  gint64 focus_card = d->serial != 0 ? d->serial : self->reported;
   GtkWidget *found_row;
 
   /* A reload of the same holder keeps the card found by its serial. */
   if (d->serial != 0 || g_strcmp0 (self->number, ci_employee_get_number (d->employee)) != 0)
     self->found = d->serial;
+  self->reported = 0;
   show_holder (self, d->employee);
   update_count (self);
-  found_row = fill_cards (self, d->cards, d->serial);
+  found_row = fill_cards (self, d->cards, focus_card);
   if (!self->busy)
     self->replaces = replaceable_card (d->cards);
   _ci_front_desk_page_show_replacement (self);
   gtk_stack_set_visible_child_name (self->detail_stack, "holder");
-  /* A card looked up by its serial: the next key press acts on it. */
-  if (d->serial != 0 && d->serial == self->replaces && gtk_widget_get_visible (self->replace_box))
-    gtk_widget_grab_focus (GTK_WIDGET (self->replace_button));
-  else if (found_row != NULL)
+  /* A card looked up by its serial, or just blocked (its button went with
+   * the focus): the next key press acts on it, or on its replacement. */
+  if (focus_card != 0 && focus_card == self->replaces && gtk_widget_get_visible (self->replace_box)
+      && gtk_widget_grab_focus (GTK_WIDGET (self->replace_button)))
+    return;
+  if (found_row != NULL)
     gtk_widget_grab_focus (found_row);
 }
 
@@ -567,6 +571,7 @@ report_done (GObject      *source,
   /* Translators: %s is a card serial */
   text = g_strdup_printf (_("Card %s is blocked: doors refuse it from now on."), printed);
   _ci_front_desk_page_show_message (self, text, TRUE);
+  self->reported = *serial;
   if (self->number != NULL)
     _ci_front_desk_page_load_detail (self, self->number, 0);
 }
@@ -688,6 +693,7 @@ clear_holder (CiFrontDeskPage *self)
   self->found = 0;
   self->replaces = 0;
   self->issued = 0;
+  self->reported = 0;
   clear_cards (self);
   gtk_label_set_text (self->name_label, "");
   gtk_label_set_text (self->holder_label, "");

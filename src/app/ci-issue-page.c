@@ -224,11 +224,18 @@ static void
 set_busy (CiIssuePage *self,
           gboolean     busy)
 {
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+
   self->busy = busy;
   gtk_widget_set_sensitive (GTK_WIDGET (self->employee_row), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->reader_chooser), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->template_row), !busy);
   update_actions (self);
+  /* The focus left with the fields going insensitive; it comes back to the
+   * number, and the page's keys (Ctrl+Enter for the next card) work again. */
+  if (!busy && root != NULL && gtk_root_get_focus (root) == NULL
+      && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->employee_row));
 }
 
 static void

@@ -167,7 +167,10 @@ ci_pin_dialog_choose (GtkWindow           *parent,
   g_signal_connect_swapped (form->pin, "changed", G_CALLBACK (validate), form);
   g_signal_connect_swapped (form->again, "changed", G_CALLBACK (validate), form);
   g_signal_connect_swapped (form->generate, "toggled", G_CALLBACK (validate), form);
+  /* Enter goes from the first PIN to the second, and from there writes the
+   * card (once the two agree: the response stays disabled till then). */
   g_signal_connect_swapped (form->pin, "activate", G_CALLBACK (gtk_widget_grab_focus), form->again);
+  gtk_entry_set_activates_default (GTK_ENTRY (form->again), TRUE);
   g_task_set_source_tag (task, ci_pin_dialog_choose);
   /* The form lives as long as its entries, which may still change (and call
    * validate()) after the answer, while the dialog goes away. */

@@ -128,6 +128,21 @@ close_secondary_windows (CiWindow *self)
     gtk_window_destroy (doomed->pdata[i]);
 }
 
+/* The keys go into the page shown: its own shortcuts (Ctrl+N, Ctrl+Enter)
+ * work only with the focus inside it. A page the focus was in hands it on
+ * by itself; this is for when nothing has it (after the sign-in, whose
+ * fields gave it up while the password was checked). */
+static void
+focus_page (CiWindow *self)
+{
+  GtkWidget *page = adw_view_stack_get_visible_child (self->view_stack);
+
+  if (page == NULL || g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "work") != 0
+      || gtk_root_get_focus (GTK_ROOT (self)) != NULL)
+    return;
+  gtk_widget_child_focus (page, GTK_DIR_TAB_FORWARD);
+}
+
 static void
 phase_changed (CiWindow *self)
 {
@@ -155,13 +170,16 @@ phase_changed (CiWindow *self)
       close_secondary_windows (self);
       ci_employees_page_reload (self->employees_page);
       ci_issue_page_reset (self->issue_page);
-      ci_sign_in_page_reset (self->sign_in_page);
+      /* The page takes the focus once shown: given to it while hidden, the
+       * stack's switch would move it on to the next field. */
       gtk_stack_set_visible_child_name (self->stack, "sign-in");
+      ci_sign_in_page_reset (self->sign_in_page);
       break;
     case CI_PHASE_SIGNED_IN:
       show_role_pages (self);
       ci_employees_page_reload (self->employees_page);
       gtk_stack_set_visible_child_name (self->stack, "work");
+      focus_page (self);
       break;
     }
 }
@@ -260,6 +278,8 @@ attach (CiWindow      *self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (app, "notify::operator", G_CALLBACK (update_operator), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->view_stack, "notify::visible-child", G_CALLBACK (focus_page),
+                           self, G_CONNECT_SWAPPED);
   phase_changed (self);
 }
 
