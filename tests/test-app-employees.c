@@ -402,7 +402,11 @@ test_new_employee (void)
   g_assert_cmpstr (gtk_editable_get_text (page_child ("search_entry")), ==, NEW_NUMBER);
   g_assert_true (gtk_widget_get_visible (page_child ("edit_button")));
   ci_test_assert_audit_intact ();
+
+  /* The lock takes the search with it: the next operator doesn't start
+   * from this one's. */
   ci_test_lock ();
+  g_assert_cmpstr (gtk_editable_get_text (page_child ("search_entry")), ==, "");
 }
 
 /* ─── editing ───────────────────────────────────────────────────────────── */

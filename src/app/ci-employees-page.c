@@ -596,7 +596,8 @@ ci_employees_page_init (CiEmployeesPage *self)
  * ci_employees_page_reload:
  * @self: a #CiEmployeesPage
  *
- * Reads the list again for the operator signed in now.
+ * Reads the list again for the operator signed in now; with nobody signed
+ * in, the last operator's search goes too.
  */
 void
 ci_employees_page_reload (CiEmployeesPage *self)
@@ -605,6 +606,8 @@ ci_employees_page_reload (CiEmployeesPage *self)
 
   g_return_if_fail (CI_IS_EMPLOYEES_PAGE (self));
 
+  if (ci_application_get_operator (app) == NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   gtk_stack_set_visible_child_name (self->detail_stack, "empty");
   self->reselect_id = 0;
   ci_employee_model_set_session (self->model, ci_application_get_services (app),
