@@ -4,9 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#include "store/ci-store-sqlite-private.h"
+#include "ci-test-store.h"
 #include "model/ci-model.h"
-#include "store/ci-store.h"
+#include "store/ci-store-pg-private.h"
+#include "store/ci-store-sqlite-private.h"
 
 #include <signal.h>
 #include <string.h>
@@ -16,125 +17,8 @@
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
-/* ---- fixture ----------------------------------------------------------- */
-
-typedef struct
-{
-  char    *dir;
-  char    *path;
-  CiStore *store;
-} Fixture;
-
-static void
-fixture_setup_empty (Fixture       *fx,
-                     gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  fx->dir = g_dir_make_tmp ("test-store-XXXXXX", &error);
-  g_assert_no_error (error);
-  fx->path = g_build_filename (fx->dir, "cardissue.db", NULL);
-}
-
-static void
-fixture_setup (Fixture       *fx,
-               gconstpointer  data)
-{
-  g_autoptr(GError) error = NULL;
-
-  fixture_setup_empty (fx, data);
-  fx->store = ci_store_sqlite_new (fx->path, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (fx->store);
-}
-
-static void
-fixture_teardown (Fixture       *fx,
-                  gconstpointer  data)
-{
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
-  if (fx->store != NULL)
-    g_assert_finalize_object (g_steal_pointer (&fx->store));
-  dir = g_dir_open (fx->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *file = g_build_filename (fx->dir, name, NULL);
-      g_assert_cmpint (g_unlink (file), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (fx->dir), ==, 0);
-  g_free (fx->path);
-  g_free (fx->dir);
-}
-
-static void
-reopen (Fixture *fx)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (fx->store != NULL)
-    g_assert_finalize_object (g_steal_pointer (&fx->store));
-  fx->store = ci_store_sqlite_new (fx->path, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (fx->store);
-}
-
-/* ---- raw SQL on a second connection ------------------------------------- */
-
-static sqlite3 *
-raw_open (const char *path)
-{
-  sqlite3 *db = NULL;
-
-  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  return db;
-}
-
-static void
-raw_exec (const char *path,
-          const char *sql)
-{
-  sqlite3 *db = raw_open (path);
-  char *msg = NULL;
-
-  if (sqlite3_exec (db, sql, NULL, NULL, &msg) != SQLITE_OK)
-    g_error ("%s: %s", sql, msg);
-  sqlite3_close (db);
-}
-
-static gint64
-raw_int (const char *path,
-         const char *sql)
-{
-  sqlite3 *db = raw_open (path);
-  sqlite3_stmt *s = NULL;
-  gint64 v;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &s, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (s), ==, SQLITE_ROW);
-  v = sqlite3_column_int64 (s, 0);
-  sqlite3_finalize (s);
-  sqlite3_close (db);
-  return v;
-}
-
-static char *
-raw_text (const char *path,
-          const char *sql)
-{
-  sqlite3 *db = raw_open (path);
-  sqlite3_stmt *s = NULL;
-  char *v;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &s, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (s), ==, SQLITE_ROW);
-  v = g_strdup ((const char *) sqlite3_column_text (s, 0));
-  sqlite3_finalize (s);
-  sqlite3_close (db);
-  return v;
-}
+/* The fixture and the raw SQL helpers are in ci-test-store.c: each test runs
+ * on a fresh, empty store of the backend under test. */
 
 /* ---- builders ------------------------------------------------------------ */
 
@@ -224,22 +108,45 @@ assert_numbers (GPtrArray  *list,
 
 /* ---- schema ---------------------------------------------------------------- */
 
+/* The tables (SQLite: and indexes and triggers) the database holds. */
+#define COUNT_TABLES SQL ("SELECT count(*) FROM sqlite_master", \
+                          "SELECT count(*) FROM information_schema.tables" \
+                          " WHERE table_schema = current_schema()")
+#define SCHEMA_VERSION SQL ("PRAGMA user_version", "SELECT version FROM schema_version")
+
 static void
 test_schema_fresh (Fixture       *fx,
                    gconstpointer  data)
 {
+  /* One version number for both backends: a version means the same records. */
+  g_assert_cmpint (CI_STORE_PG_SCHEMA_VERSION, ==, CI_STORE_SQLITE_SCHEMA_VERSION);
   g_assert_cmpint (ci_store_schema_version (fx->store), ==, CI_STORE_SQLITE_SCHEMA_VERSION);
-  g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==,
-                   CI_STORE_SQLITE_SCHEMA_VERSION);
-  g_assert_cmpstr (ci_store_sqlite_get_path (CI_STORE_SQLITE (fx->store)), ==, fx->path);
+  g_assert_cmpint (raw_int (fx, SCHEMA_VERSION), ==, CI_STORE_SQLITE_SCHEMA_VERSION);
+  if (ci_test_store_is_pg ())
+    {
+      g_assert_true (CI_IS_STORE_PG (fx->store));
+      g_assert_cmpint (raw_int (fx, "SELECT count(*) FROM schema_version"), ==, 1);
+    }
+  else
+    {
+      g_assert_cmpstr (ci_store_sqlite_get_path (CI_STORE_SQLITE (fx->store)), ==, fx->path);
+    }
   /* v2 tables and columns exist */
-  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM pragma_table_info('employee')"
-                                      " WHERE name IN ('given_key', 'family_key')"), ==, 2);
-  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM sqlite_master"
-                                      " WHERE name = 'role_permission'"), ==, 1);
+  g_assert_cmpint (raw_int (fx, SQL ("SELECT count(*) FROM pragma_table_info('employee')"
+                                     " WHERE name IN ('given_key', 'family_key')",
+                                     "SELECT count(*) FROM information_schema.columns"
+                                     " WHERE table_schema = current_schema()"
+                                     " AND table_name = 'employee'"
+                                     " AND column_name IN ('given_key', 'family_key')")), ==, 2);
+  g_assert_cmpint (raw_int (fx, SQL ("SELECT count(*) FROM sqlite_master"
+                                     " WHERE name = 'role_permission'",
+                                     "SELECT count(*) FROM information_schema.tables"
+                                     " WHERE table_schema = current_schema()"
+                                     " AND table_name = 'role_permission'")), ==, 1);
   /* Opening again changes nothing. */
   reopen (fx);
   g_assert_cmpint (ci_store_schema_version (fx->store), ==, CI_STORE_SQLITE_SCHEMA_VERSION);
+  g_assert_cmpint (raw_int (fx, SCHEMA_VERSION), ==, CI_STORE_SQLITE_SCHEMA_VERSION);
 }
 
 static void
@@ -249,13 +156,20 @@ test_schema_from_empty (Fixture       *fx,
   g_autoptr(GError) error = NULL;
   g_autoptr(CiEmployee) e = NULL;
 
-  /* A zero-byte file is an empty database. */
-  g_file_set_contents (fx->path, "", 0, &error);
-  g_assert_no_error (error);
-  fx->store = _ci_store_sqlite_new_at_version (fx->path, 0, &error);
+  if (ci_test_store_is_pg ())
+    {
+      fx->store = _ci_store_pg_new_at_version (fx->location, 0, &error);
+    }
+  else
+    {
+      /* A zero-byte file is an empty database. */
+      g_file_set_contents (fx->path, "", 0, &error);
+      g_assert_no_error (error);
+      fx->store = _ci_store_sqlite_new_at_version (fx->path, 0, &error);
+    }
   g_assert_no_error (error);
   g_assert_cmpint (ci_store_schema_version (fx->store), ==, 0);
-  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM sqlite_master"), ==, 0);
+  g_assert_cmpint (raw_int (fx, COUNT_TABLES), ==, 0);
 
   reopen (fx);
   g_assert_cmpint (ci_store_schema_version (fx->store), ==, CI_STORE_SQLITE_SCHEMA_VERSION);
@@ -279,16 +193,16 @@ test_schema_from_v1 (Fixture       *fx,
   g_assert_finalize_object (g_steal_pointer (&fx->store));
 
   /* Rows written by a desk still on schema 1. */
-  raw_exec (fx->path,
+  raw_exec (fx,
             "INSERT INTO employee (number, given_name, family_name, valid_from, valid_until,"
             " updated_at) VALUES ('E-7', 'Jürgen', 'Müller', '2026-01-01', '2027-01-01', 0);"
             "INSERT INTO employee (number, given_name, family_name, valid_from, valid_until,"
             " updated_at) VALUES ('E-8', 'Élodie', 'Durand', '2026-01-01', '2027-01-01', 0);");
-  g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (raw_int (fx, "PRAGMA user_version"), ==, 1);
 
   reopen (fx);
   g_assert_cmpint (ci_store_schema_version (fx->store), ==, CI_STORE_SQLITE_SCHEMA_VERSION);
-  family_key = raw_text (fx->path, "SELECT family_key FROM employee WHERE number = 'E-7'");
+  family_key = raw_text (fx, "SELECT family_key FROM employee WHERE number = 'E-7'");
   g_assert_cmpstr (family_key, ==, "muller");
 
   found = ci_store_employee_search (fx->store, "MUL", 0, 0, &error);
@@ -316,14 +230,17 @@ test_schema_newer_refused (Fixture       *fx,
   g_autoptr(GError) error = NULL;
   CiStore *store;
 
-  raw_exec (fx->path, "CREATE TABLE future (x); PRAGMA user_version = 99;");
-  store = ci_store_sqlite_new (fx->path, &error);
+  raw_exec (fx, SQL ("CREATE TABLE future (x); PRAGMA user_version = 99;",
+                     "CREATE TABLE future (x integer);"
+                     "CREATE TABLE schema_version (version integer NOT NULL);"
+                     "INSERT INTO schema_version VALUES (99);"));
+  store = ci_store_open (fx->location, &error);
   g_assert_null (store);
   g_assert_error (error, CI_STORE_ERROR, CI_STORE_ERROR_SCHEMA);
   g_assert_nonnull (strstr (error->message, "schema 99"));
-  /* The file is left as it was. */
-  g_assert_cmpint (raw_int (fx->path, "PRAGMA user_version"), ==, 99);
-  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM sqlite_master"), ==, 1);
+  /* The database is left as it was. */
+  g_assert_cmpint (raw_int (fx, SCHEMA_VERSION), ==, 99);
+  g_assert_cmpint (raw_int (fx, COUNT_TABLES), ==, ci_test_store_is_pg () ? 2 : 1);
 }
 
 static void
@@ -331,16 +248,20 @@ test_pragmas (Fixture       *fx,
               gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *mode = raw_text (fx->path, "PRAGMA journal_mode");
   g_autoptr(CiCard) card = ci_card_new ();
   g_autoptr(CiGrant) grant = ci_grant_new ();
   g_autoptr(CiZone) zone = ci_zone_new ();
   g_autoptr(CiEmployee) e = add_employee (fx, "E-1", "Anna", "Müller");
 
   /* WAL is a property of the file; a second connection sees it. */
-  g_assert_cmpstr (mode, ==, "wal");
+  if (!ci_test_store_is_pg ())
+    {
+      g_autofree char *mode = raw_text (fx, "PRAGMA journal_mode");
+      g_assert_cmpstr (mode, ==, "wal");
+    }
 
-  /* foreign_keys is per connection, so it shows in what the store refuses. */
+  /* SQLite's foreign_keys is per connection, so it shows in what the store
+   * refuses; PostgreSQL always checks them. */
   ci_card_set_employee_id (card, 4242);
   g_assert_false (ci_store_card_insert (fx->store, card, &error));
   g_assert_error (error, CI_STORE_ERROR, CI_STORE_ERROR_NOT_FOUND);
@@ -359,8 +280,8 @@ test_pragmas (Fixture       *fx,
   ci_zone_set_name (zone, "B1");
   g_assert_false (ci_store_zone_insert (fx->store, zone, &error));
   g_assert_error (error, CI_STORE_ERROR, CI_STORE_ERROR_NOT_FOUND);
-  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM zone"), ==, 0);
-  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM card"), ==, 0);
+  g_assert_cmpint (raw_int (fx, "SELECT count(*) FROM zone"), ==, 0);
+  g_assert_cmpint (raw_int (fx, "SELECT count(*) FROM card"), ==, 0);
 }
 
 /* ---- employees ---------------------------------------------------------------- */
@@ -813,7 +734,7 @@ test_employee_get_many (Fixture       *fx,
       g_assert_no_error (error);
       ids[i] = ci_employee_get_id (e);
     }
-  raw_exec (fx->path, "DELETE FROM employee WHERE number = 'E-3'");
+  raw_exec (fx, "DELETE FROM employee WHERE number = 'E-3'");
 
   found = ci_store_employee_get_many (fx->store, ids, G_N_ELEMENTS (ids), &error);
   g_assert_no_error (error);
@@ -1110,7 +1031,7 @@ test_card_serials (Fixture       *fx,
   sql = g_strdup_printf ("DELETE FROM card_transition WHERE serial = %" G_GINT64_FORMAT ";"
                          "DELETE FROM card WHERE serial = %" G_GINT64_FORMAT,
                          ci_card_get_serial (c4), ci_card_get_serial (c4));
-  raw_exec (fx->path, sql);
+  raw_exec (fx, sql);
   c5 = add_card (fx, h);
   g_assert_cmpint (ci_card_get_serial (c5), >, ci_card_get_serial (c4));
   g_assert_cmpint (ci_card_get_sequence (c5), ==, 2);
@@ -1172,11 +1093,14 @@ test_card_set_state (Fixture       *fx,
   g_assert_cmpint (ci_card_get_state_changed_at (got), >=, ci_card_get_created_at (got));
 
   /* each change left a row in the card's history: created, initialised, revoked */
-  sql = g_strdup_printf ("SELECT group_concat(coalesce(from_state, -1) || '>' || to_state, ' ')"
-                         " FROM (SELECT * FROM card_transition WHERE serial = %" G_GINT64_FORMAT
-                         " ORDER BY id)", serial);
+  sql = g_strdup_printf (SQL ("SELECT group_concat(coalesce(from_state, -1) || '>' || to_state,"
+                              " ' ') FROM (SELECT * FROM card_transition WHERE serial = %"
+                              G_GINT64_FORMAT " ORDER BY id)",
+                              "SELECT string_agg(coalesce(from_state, -1) || '>' || to_state,"
+                              " ' ' ORDER BY id) FROM card_transition WHERE serial = %"
+                              G_GINT64_FORMAT), serial);
   {
-    g_autofree char *history = raw_text (fx->path, sql);
+    g_autofree char *history = raw_text (fx, sql);
     g_autofree char *expected = g_strdup_printf ("-1>%d %d>%d %d>%d", CI_CARD_REQUESTED,
                                                  CI_CARD_REQUESTED, CI_CARD_INITIALISED,
                                                  CI_CARD_INITIALISED, CI_CARD_REVOKED);
@@ -1290,7 +1214,7 @@ test_policy (Fixture       *fx,
                                        &error));
   g_assert_no_error (error);
   /* rows this version does not understand are skipped, not fatal */
-  raw_exec (fx->path, "INSERT INTO role_permission VALUES (2, 'card.teleport', 2);"
+  raw_exec (fx, "INSERT INTO role_permission VALUES (2, 'card.teleport', 2);"
                       "INSERT INTO role_permission VALUES (16, 'admin', 2);"
                       "INSERT INTO role_permission VALUES (3, 'admin', 2);"
                       "INSERT INTO role_permission VALUES (1, 'admin', 7);");
@@ -1370,14 +1294,14 @@ test_transaction_rollback (Fixture       *fx,
   g_clear_error (&error);
   setting = ci_store_get_setting (fx->store, "k");
   g_assert_null (setting);
-  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM zone"), ==, 0);
+  g_assert_cmpint (raw_int (fx, "SELECT count(*) FROM zone"), ==, 0);
 
   /* and the store is usable afterwards, with begin + commit */
   g_assert_true (ci_store_begin (fx->store, &error));
   g_assert_true (ci_store_employee_insert (fx->store, e, &error));
   g_assert_true (ci_store_commit (fx->store, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM employee"), ==, 1);
+  g_assert_cmpint (raw_int (fx, "SELECT count(*) FROM employee"), ==, 1);
 }
 
 static void
@@ -1391,29 +1315,134 @@ test_transaction_isolated (Fixture       *fx,
   g_assert_true (ci_store_begin (fx->store, &error));
   g_assert_true (ci_store_employee_insert (fx->store, e, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM employee"), ==, 0);
+  g_assert_cmpint (raw_int (fx, "SELECT count(*) FROM employee"), ==, 0);
   g_assert_true (ci_store_commit (fx->store, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM employee"), ==, 1);
+  g_assert_cmpint (raw_int (fx, "SELECT count(*) FROM employee"), ==, 1);
 }
 
-/* PRAGMA synchronous on the store's own connection: 1 NORMAL, 2 FULL. */
-static int
-store_synchronous (CiStore *store)
+/* A failed statement undoes only itself: the transaction goes on, as in
+ * SQLite, and what it did before is committed. */
+static void
+test_transaction_statement_error (Fixture       *fx,
+                                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CiEmployee) e1 = new_employee ("E-1", "Anna", "Müller");
+  g_autoptr(CiEmployee) dup = new_employee ("E-1", "Other", "Person");
+  g_autoptr(CiEmployee) e2 = new_employee ("E-2", "Ben", "Meier");
+  g_autoptr(CiCard) orphan = ci_card_new ();
+
+  g_assert_true (ci_store_begin (fx->store, &error));
+  g_assert_true (ci_store_employee_insert (fx->store, e1, &error));
+  g_assert_no_error (error);
+  g_assert_false (ci_store_employee_insert (fx->store, dup, &error));
+  g_assert_error (error, CI_STORE_ERROR, CI_STORE_ERROR_EXISTS);
+  g_clear_error (&error);
+  ci_card_set_employee_id (orphan, 4242);
+  g_assert_false (ci_store_card_insert (fx->store, orphan, &error));
+  g_assert_error (error, CI_STORE_ERROR, CI_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_true (ci_store_employee_insert (fx->store, e2, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (ci_store_employee_count (fx->store, &error), ==, 2);
+  g_assert_true (ci_store_commit (fx->store, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (raw_int (fx, "SELECT count(*) FROM employee"), ==, 2);
+
+  /* Outside a transaction too: the failure leaves the store as it was. */
+  g_assert_false (ci_store_employee_insert (fx->store, dup, &error));
+  g_assert_error (error, CI_STORE_ERROR, CI_STORE_ERROR_EXISTS);
+  g_clear_error (&error);
+  g_assert_cmpint (ci_store_employee_count (fx->store, &error), ==, 2);
+  g_assert_no_error (error);
+}
+
+typedef struct
+{
+  const char *location;
+  gint        opened;
+  gint        began;
+  gint64      seen;
+} SecondDesk;
+
+static gpointer
+second_desk (gpointer data)
+{
+  SecondDesk *desk = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CiStore) store = ci_store_open (desk->location, &error);
+  g_autoptr(CiEmployee) e = new_employee ("E-2", "Ben", "Meier");
+
+  g_assert_no_error (error);
+  g_atomic_int_set (&desk->opened, 1);
+  g_assert_true (ci_store_begin (store, &error));
+  g_atomic_int_set (&desk->began, 1);
+  desk->seen = ci_store_employee_count (store, &error);
+  g_assert_true (ci_store_employee_insert (store, e, &error));
+  g_assert_true (ci_store_commit (store, &error));
+  g_assert_no_error (error);
+  return NULL;
+}
+
+/* Two desks on one database: the second one's transaction begins only when
+ * the first one's has ended, and then sees what it committed. */
+static void
+test_transaction_one_writer (Fixture       *fx,
+                             gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CiEmployee) e = new_employee ("E-1", "Anna", "Müller");
+  SecondDesk desk = { .location = fx->location };
+  GThread *thread;
+
+  g_assert_true (ci_store_begin (fx->store, &error));
+  g_assert_true (ci_store_employee_insert (fx->store, e, &error));
+  g_assert_no_error (error);
+  thread = g_thread_new ("second desk", second_desk, &desk);
+  for (guint i = 0; i < 500 && !g_atomic_int_get (&desk.opened); i++)
+    g_usleep (10 * 1000);
+  g_assert_true (g_atomic_int_get (&desk.opened));
+  g_usleep (300 * 1000);
+  g_assert_false (g_atomic_int_get (&desk.began));
+  g_assert_true (ci_store_commit (fx->store, &error));
+  g_assert_no_error (error);
+  g_thread_join (thread);
+  g_assert_true (g_atomic_int_get (&desk.began));
+  g_assert_cmpint (desk.seen, ==, 1);
+  g_assert_cmpint (ci_store_employee_count (fx->store, &error), ==, 2);
+}
+
+/* Whether the store's own connection now commits without waiting for the
+ * disk: SQLite at synchronous = NORMAL (1) rather than FULL (2), PostgreSQL
+ * with synchronous_commit off. */
+static gboolean
+store_is_lazy (CiStore *store)
 {
   sqlite3_stmt *s = NULL;
   int level;
 
+  if (CI_IS_STORE_PG (store))
+    {
+      g_autoptr(PGresult) r = PQexec (CI_STORE_PG (store)->conn, "SHOW synchronous_commit");
+      const char *value = PQgetvalue (r, 0, 0);
+
+      g_assert_cmpint (PQresultStatus (r), ==, PGRES_TUPLES_OK);
+      g_assert_true (g_str_equal (value, "on") || g_str_equal (value, "off"));
+      return g_str_equal (value, "off");
+    }
   g_assert_cmpint (sqlite3_prepare_v2 (CI_STORE_SQLITE (store)->db, "PRAGMA synchronous", -1, &s,
                                        NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_step (s), ==, SQLITE_ROW);
   level = sqlite3_column_int (s, 0);
   sqlite3_finalize (s);
-  return level;
+  g_assert_true (level == 1 || level == 2);
+  return level == 1;
 }
 
 /* A lazy transaction commits without syncing and leaves the connection as
- * durable as before; it survives the program dying, as the log has it. */
+ * durable as before; it survives the program dying, as the log (SQLite) or
+ * the server (PostgreSQL) has it. */
 static void
 test_transaction_lazy (Fixture       *fx,
                        gconstpointer  data)
@@ -1425,29 +1454,33 @@ test_transaction_lazy (Fixture       *fx,
   GPid child;
   int status;
 
-  g_assert_cmpint (store_synchronous (fx->store), ==, 2);
+  g_assert_false (store_is_lazy (fx->store));
+  g_assert_true (ci_store_begin (fx->store, &error));
+  g_assert_false (store_is_lazy (fx->store));
+  ci_store_rollback (fx->store);
+
   g_assert_true (ci_store_begin_lazy (fx->store, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (store_synchronous (fx->store), ==, 1);
+  g_assert_true (store_is_lazy (fx->store));
   g_assert_true (ci_store_employee_insert (fx->store, e1, &error));
-  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM employee"), ==, 0);
+  g_assert_cmpint (raw_int (fx, "SELECT count(*) FROM employee"), ==, 0);
   g_assert_true (ci_store_commit (fx->store, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM employee"), ==, 1);
-  g_assert_cmpint (store_synchronous (fx->store), ==, 2);
+  g_assert_cmpint (raw_int (fx, "SELECT count(*) FROM employee"), ==, 1);
+  g_assert_false (store_is_lazy (fx->store));
 
   g_assert_true (ci_store_begin_lazy (fx->store, &error));
   g_assert_true (ci_store_employee_insert (fx->store, e2, &error));
   g_assert_no_error (error);
   ci_store_rollback (fx->store);
-  g_assert_cmpint (store_synchronous (fx->store), ==, 2);
-  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM employee"), ==, 1);
+  g_assert_false (store_is_lazy (fx->store));
+  g_assert_cmpint (raw_int (fx, "SELECT count(*) FROM employee"), ==, 1);
 
   child = fork ();
   g_assert_cmpint (child, >=, 0);
   if (child == 0)
     {
-      CiStore *store = ci_store_sqlite_new (fx->path, NULL);
+      CiStore *store = ci_store_open (fx->location, NULL);
 
       if (store == NULL || !ci_store_begin_lazy (store, NULL)
           || !ci_store_employee_insert (store, e3, NULL) || !ci_store_commit (store, NULL))
@@ -1456,7 +1489,7 @@ test_transaction_lazy (Fixture       *fx,
     }
   g_assert_cmpint (waitpid (child, &status, 0), ==, child);
   g_assert_true (WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL);
-  g_assert_cmpint (raw_int (fx->path, "SELECT count(*) FROM employee"), ==, 2);
+  g_assert_cmpint (raw_int (fx, "SELECT count(*) FROM employee"), ==, 2);
 }
 
 int
@@ -1464,13 +1497,17 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  if (!ci_test_store_init ())
+    return 1;
 
 #define ADD(path, setup, func) \
   g_test_add ("/store/" path, Fixture, NULL, setup, func, fixture_teardown)
 
   ADD ("schema/fresh", fixture_setup, test_schema_fresh);
   ADD ("schema/from-empty", fixture_setup_empty, test_schema_from_empty);
-  ADD ("schema/from-v1", fixture_setup_empty, test_schema_from_v1);
+  /* PostgreSQL databases begin at the current schema: there is no older one. */
+  if (!ci_test_store_is_pg ())
+    ADD ("schema/from-v1", fixture_setup_empty, test_schema_from_v1);
   ADD ("schema/newer-refused", fixture_setup_empty, test_schema_newer_refused);
   ADD ("schema/pragmas", fixture_setup, test_pragmas);
   ADD ("employee/crud", fixture_setup, test_employee_crud);
@@ -1493,9 +1530,12 @@ main (int   argc,
   ADD ("setting/get-set", fixture_setup, test_settings);
   ADD ("transaction/rollback", fixture_setup, test_transaction_rollback);
   ADD ("transaction/isolated", fixture_setup, test_transaction_isolated);
+  ADD ("transaction/statement-error", fixture_setup, test_transaction_statement_error);
+  ADD ("transaction/one-writer", fixture_setup, test_transaction_one_writer);
   ADD ("transaction/lazy", fixture_setup, test_transaction_lazy);
 
 #undef ADD
 
+  ci_test_store_add_audit_tests ();
   return g_test_run ();
 }

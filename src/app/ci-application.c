@@ -107,14 +107,15 @@ open_thread (gpointer       data,
   const char *passphrase = g_getenv ("CARDISSUE_KEYSTORE_PASSPHRASE");
   g_autofree char *dir = g_path_get_dirname (o->database);
 
-  if (g_mkdir_with_parents (dir, 0700) != 0)
+  /* A PostgreSQL database is on a server: no folder to make here. */
+  if (!ci_store_location_is_postgresql (o->database) && g_mkdir_with_parents (dir, 0700) != 0)
     {
       g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno),
                    _("Cannot create the folder %s for the database: %s"), dir,
                    g_strerror (errno));
       return NULL;
     }
-  if (!(o->store = ci_store_sqlite_new (o->database, error)))
+  if (!(o->store = ci_store_open (o->database, error)))
     return NULL;
   o->services = ci_services_new (o->store, o->desk);
   o->notice = ci_store_get_setting (o->store, "sign-in-notice");

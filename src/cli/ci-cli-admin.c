@@ -7,7 +7,7 @@
 #include "ci-cli.h"
 #include "face/ci-face-sample.h"
 #include "model/ci-model.h"
-#include "store/ci-store-sqlite.h"
+#include "store/ci-store.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -216,7 +216,7 @@ demo (CiCli *cli,
     return ci_cli_fail (error);
   g_print ("Demo database: %s\nKey store:     %s (passphrase demo-keystore-passphrase)\n"
            "Operators admin, hr, security, frontdesk — password demo-password\n",
-           ci_store_sqlite_get_path (CI_STORE_SQLITE (cli->store)), cli->keystore);
+           cli->database, cli->keystore);
   return CI_EXIT_OK;
 }
 

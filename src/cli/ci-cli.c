@@ -209,7 +209,7 @@ ci_cli_open (CiCli   *cli,
 {
   const char *passphrase = g_getenv ("CARDISSUE_KEYSTORE_PASSPHRASE");
 
-  if (!(cli->store = ci_store_sqlite_new (cli->database, error)))
+  if (!(cli->store = ci_store_open (cli->database, error)))
     return FALSE;
   cli->services = ci_services_new (cli->store, cli->desk);
   if (!g_file_test (cli->keystore, G_FILE_TEST_EXISTS))
@@ -301,7 +301,8 @@ print_help (void)
 {
   g_print ("Usage: cardissue-cli [GLOBAL OPTIONS] GROUP COMMAND [OPTIONS] [ARGUMENTS]\n\n"
            "Global options:\n"
-           "  --database PATH   SQLite database (default: $XDG_DATA_HOME/cardissue/cardissue.db)\n"
+           "  --database PATH   SQLite database (default: $XDG_DATA_HOME/cardissue/cardissue.db),\n"
+           "                    or a shared PostgreSQL database (postgresql://USER@HOST/DB)\n"
            "  --keystore PATH   key store file (default: beside the database's default)\n"
            "  --desk ID         this workstation's desk id (default: the host name)\n"
            "  --operator LOGIN  who acts (or CARDISSUE_OPERATOR)\n\n"

@@ -5,6 +5,10 @@
  */
 
 #include "ci-store.h"
+#include "ci-store-pg.h"
+#include "ci-store-sqlite.h"
+
+#include <string.h>
 
 G_DEFINE_QUARK (ci-store-error-quark, ci_store_error)
 
@@ -18,6 +22,45 @@ ci_store_class_init (CiStoreClass *klass)
 static void
 ci_store_init (CiStore *self)
 {
+}
+
+/**
+ * ci_store_location_is_postgresql:
+ * @location: (nullable): where a store is, as ci_store_open() takes it
+ *
+ * Returns: whether @location names a PostgreSQL database (a `postgresql://`
+ *   or `postgres://` URI, or a libpq `host=… dbname=…` string) rather than
+ *   an SQLite file
+ */
+gboolean
+ci_store_location_is_postgresql (const char *location)
+{
+  return location != NULL
+         && (g_str_has_prefix (location, "postgresql://")
+             || g_str_has_prefix (location, "postgres://")
+             || strstr (location, "host=") != NULL
+             || strstr (location, "dbname=") != NULL);
+}
+
+/**
+ * ci_store_open:
+ * @location: (nullable): a PostgreSQL connection string (see
+ *   ci_store_location_is_postgresql()) for a database several desks share,
+ *   else the path of an SQLite file; %NULL for ci_store_sqlite_default_path()
+ * @error: return location for a #CI_STORE_ERROR error
+ *
+ * Opens the store at @location with the backend it names, creating the
+ * schema or bringing it up to date.
+ *
+ * Returns: (transfer full): the store, or %NULL with @error set
+ */
+CiStore *
+ci_store_open (const char  *location,
+               GError     **error)
+{
+  if (ci_store_location_is_postgresql (location))
+    return ci_store_pg_new (location, error);
+  return ci_store_sqlite_new (location, error);
 }
 
 gboolean
