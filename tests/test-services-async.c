@@ -16,6 +16,7 @@
 #include <glib/gstdio.h>
 
 #include "card/ci-card-error.h"
+#include "face/ci-face-template.h"
 #include "services/ci-services-async.h"
 #include "store/ci-store-sqlite.h"
 #include "ci-test-vcard.h"
@@ -371,6 +372,33 @@ test_issue (Fixture       *fx,
   run_clear (&run);
 }
 
+/* A template named for the face is opened in the worker: one that isn't
+ * there stops the issue before the card is touched, and says which. */
+static void
+test_template_by_name (Fixture       *fx,
+                       gconstpointer  data)
+{
+  CiIssueOptions options = { .face_template_name = "no-such-template" };
+  g_autoptr(CiIssueResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  Run run;
+
+  run_init (&run, fx, NULL);
+  fx->card = ci_test_vcard_start (fx->image, 0, NULL);
+  options.reader = fx->reader;
+  options.progress = on_step;
+  options.progress_data = &run;
+  ci_services_card_issue_async (fx->services, fx->ops[ROLE_HR], "E-0001", &options,
+                                run.cancellable, on_done, &run);
+  run_wait (&run);
+  result = ci_services_card_issue_finish (fx->services, run.result, &error);
+  g_assert_null (result);
+  g_assert_error (error, CI_FACE_TEMPLATE_ERROR, CI_FACE_TEMPLATE_ERROR_FILE);
+  g_assert_nonnull (strstr (error->message, "no-such-template"));
+  g_assert_cmpstr (run.steps->str, ==, "");
+  run_clear (&run);
+}
+
 /* The callbacks come on the thread-default context of the caller, here one
  * of its own, not the global default. */
 static void
@@ -649,6 +677,7 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add ("/services-async/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("issue", test_issue);
+  ADD ("template-by-name", test_template_by_name);
   ADD ("change-access", test_change_access);
   ADD ("batch", test_batch);
   ADD ("cancel", test_cancel);

@@ -101,7 +101,7 @@ typedef struct
   char            *reader;
   char            *pin;
   gint64           replaces;
-  CiFaceTemplate  *tmpl;
+  char            *template_name;
 } Replace;
 
 static void
@@ -115,7 +115,7 @@ replace_free (Replace *replace)
   g_free (replace->number);
   g_free (replace->holder);
   g_free (replace->reader);
-  g_clear_pointer (&replace->tmpl, ci_face_template_free);
+  g_free (replace->template_name);
   g_free (replace);
 }
 
@@ -189,7 +189,7 @@ run_replace (Replace *replace)
     .reader = replace->reader,
     .replaces = replace->replaces,
     .pin = replace->pin,
-    .face_template = replace->tmpl,
+    .face_template_name = replace->template_name,
     .progress = step_progress,
     .progress_data = self,
   };
@@ -224,9 +224,9 @@ pin_chosen (GObject      *source,
 }
 
 /* The template the replacement will be printed with: the core refuses a card
- * whose face would miss something. A small local file. */
-static CiFaceTemplate *
-load_template (GError **error)
+ * whose face would miss something, and opens it in its worker. */
+static char *
+template_name (GError **error)
 {
   g_autofree char *name = g_settings_get_string (ci_application_get_settings (get_app ()),
                                                  "card-template");
@@ -243,7 +243,7 @@ load_template (GError **error)
       g_free (name);
       name = g_strdup (names[0]);
     }
-  return ci_face_template_open (name, error);
+  return g_steal_pointer (&name);
 }
 
 static void
@@ -270,7 +270,7 @@ replace_action (GtkWidget  *widget,
       replace_free (replace);
       return;
     }
-  if (!(replace->tmpl = load_template (&error)))
+  if (!(replace->template_name = template_name (&error)))
     {
       _ci_front_desk_page_show_message (self, error->message, FALSE);
       replace_free (replace);

@@ -202,7 +202,7 @@ typedef struct
   char        *number;
   char        *holder;
   CiOperator  *actor;       /* who started it: the outcome is shown to them only */
-  CiFaceTemplate *tmpl;
+  char        *template_name;
 } Issue;
 
 static void
@@ -216,7 +216,7 @@ issue_free (Issue *issue)
   g_free (issue->number);
   g_free (issue->holder);
   g_clear_object (&issue->actor);
-  g_clear_pointer (&issue->tmpl, ci_face_template_free);
+  g_free (issue->template_name);
   g_free (issue);
 }
 
@@ -290,7 +290,7 @@ run_issue (Issue *issue)
   CiIssueOptions options = {
     .reader = issue->reader,
     .pin = issue->pin,
-    .face_template = issue->tmpl,
+    .face_template_name = issue->template_name,
     .progress = step_progress,
     .progress_data = self,
   };
@@ -324,21 +324,6 @@ pin_chosen (GObject      *source,
   run_issue (issue);
 }
 
-static CiFaceTemplate *
-load_template (CiIssuePage  *self,
-               GError      **error)
-{
-  g_autofree char *name = selected_string (self->template_row);
-
-  if (name == NULL)
-    {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                           _("No card template is installed."));
-      return NULL;
-    }
-  return ci_face_template_open (name, error);
-}
-
 static void
 start_action (GtkWidget  *widget,
               const char *action_name,
@@ -363,11 +348,12 @@ start_action (GtkWidget  *widget,
       issue_free (issue);
       return;
     }
-  /* The core refuses a card whose face would miss something: it needs the
-   * template the card will be printed with. A small local file. */
-  if (!(issue->tmpl = load_template (self, &error)))
+  /* The core refuses a card whose face would miss something: it opens the
+   * template the card will be printed with, in its worker. */
+  issue->template_name = selected_string (self->template_row);
+  if (issue->template_name == NULL)
     {
-      show_result (self, error->message, FALSE);
+      show_result (self, _("No card template is installed."), FALSE);
       issue_free (issue);
       return;
     }

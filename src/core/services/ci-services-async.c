@@ -84,6 +84,7 @@ typedef struct
   char                *employee_number;
   char                *reader;
   char                *pin;
+  char                *face_template_name;
   CiIssueOptions       options;        /* points at the copies above */
   CiIssueProgressFunc  progress;       /* the caller's */
   gpointer             progress_data;
@@ -100,6 +101,7 @@ issue_op_free (gpointer data)
   g_free (op->employee_number);
   g_free (op->reader);
   free_secret (op->pin);
+  g_free (op->face_template_name);
   g_clear_object (&op->options.cancellable);
   g_clear_pointer (&op->options.trace, ci_card_trace_unref);
   g_main_context_unref (op->context);
@@ -168,6 +170,7 @@ issue_op_new (CiServices           *self,
   op->employee_number = g_strdup (employee_number);
   op->reader = g_strdup (options->reader);
   op->pin = g_strdup (options->pin);
+  op->face_template_name = g_strdup (options->face_template_name);
   op->progress = options->progress;
   op->progress_data = options->progress_data;
   op->context = g_main_context_ref_thread_default ();
@@ -176,6 +179,7 @@ issue_op_new (CiServices           *self,
     .replaces = options->replaces,
     .pin = op->pin,
     .face_template = options->face_template,
+    .face_template_name = op->face_template_name,
     .cancellable = cancellable ? g_object_ref (cancellable) : NULL,
     .trace = options->trace ? ci_card_trace_ref (options->trace) : NULL,
     .progress = options->progress ? relay_step : NULL,

@@ -15,6 +15,7 @@
 #include "card/ci-card-channel.h"
 #include "card/ci-card-type.h"
 #include "face/ci-face-binding.h"
+#include "face/ci-face-templates.h"
 #include "services/ci-services-face.h"
 #include "keys/ci-digest.h"
 #include "ci-services-issue.h"
@@ -51,6 +52,8 @@ typedef struct
   GPtrArray            *card_types;
   const CiCardType     *card_type;   /* the blank card's, from its ATR */
   const CiIssueRequest *request;     /* what goes on the card, once prepared */
+  const CiFaceTemplate *face_template;  /* the options', or opened by name */
+  CiFaceTemplate       *opened_template;
   gboolean              binds_face;  /* a new card: its face code is made at verify */
   GThreadPool          *recorder;    /* commits, in order, see record_step() */
   GMutex                lock;
@@ -72,6 +75,7 @@ issue_clear (Issue *issue)
   g_clear_object (&issue->card);
   g_clear_pointer (&issue->serial, g_free);
   g_clear_pointer (&issue->card_types, g_ptr_array_unref);
+  g_clear_pointer (&issue->opened_template, ci_face_template_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Issue, issue_clear)
@@ -706,8 +710,22 @@ face_complete (Issue       *issue,
                                                                     employee_number, error);
 
   return employee != NULL
-         && _ci_services_face_complete (issue->services, employee, issue->options->face_template,
-                                        error);
+         && _ci_services_face_complete (issue->services, employee, issue->face_template, error);
+}
+
+/* The template the face will be printed with, if the caller names one. */
+static gboolean
+open_face_template (Issue   *issue,
+                    GError **error)
+{
+  const CiIssueOptions *options = issue->options;
+
+  issue->face_template = options->face_template;
+  if (issue->face_template != NULL || options->face_template_name == NULL)
+    return TRUE;
+  issue->opened_template = ci_face_template_open (options->face_template_name, error);
+  issue->face_template = issue->opened_template;
+  return issue->face_template != NULL;
 }
 
 static gboolean
@@ -724,7 +742,8 @@ preflight (Issue       *issue,
   _ci_call_detail (&call, "reader", issue->options->reader);
   if (!_ci_check_keys (issue->services, error)
       || (issue->options->pin != NULL && !check_pin (issue->options->pin, error))
-      || (issue->options->face_template != NULL && !face_complete (issue, subject_id, error)))
+      || !open_face_template (issue, error)
+      || (issue->face_template != NULL && !face_complete (issue, subject_id, error)))
     return _ci_call_fail (&call, error);
   /* Allowed: the entry is committed while the card is being connected. */
   record_call (issue, &call);

@@ -29,6 +29,8 @@ typedef void (*CiIssueProgressFunc) (const char   *reader,
  *   card it replaces (this needs the reissue right, not the issue right)
  * @face_template: (nullable): the template the card's face will be printed
  *   with: issuing is refused while it would show a placeholder
+ * @face_template_name: (nullable): or its name, for the service to open
+ *   (ci_face_template_open(): a file, read in the worker of an async call)
  */
 typedef struct
 {
@@ -36,6 +38,7 @@ typedef struct
   gint64               replaces;
   const char          *pin;
   const CiFaceTemplate *face_template;
+  const char          *face_template_name;
   GCancellable        *cancellable;
   CiCardTrace         *trace;
   CiIssueProgressFunc  progress;
