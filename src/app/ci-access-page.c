@@ -804,6 +804,7 @@ reencode_done (GObject      *source,
   g_autoptr(CiOperator) actor = g_steal_pointer (&self->reencode_actor);
   gboolean ok = ci_services_card_change_access_finish (CI_SERVICES (source), result, &error);
 
+  ci_application_card_work_end (get_app ());
   self->pending--;
   g_clear_object (&self->reencode_cancellable);
   gtk_widget_set_visible (GTK_WIDGET (self->progress), FALSE);
@@ -848,6 +849,7 @@ reencode_action (GtkWidget  *widget,
   gtk_widget_set_sensitive (GTK_WIDGET (self->reader_chooser), FALSE);
   set_progress (self, 0, _("Checking the card…"));
   update_actions (self);
+  ci_application_card_work_begin (app);
   ci_services_card_change_access_async (ci_application_get_services (app),
                                         ci_application_get_operator (app), &options,
                                         self->reencode_cancellable, reencode_done,

@@ -44,6 +44,9 @@ struct _CiApplication
   CiScope          scopes[CI_N_ACTIONS];
   gint64           last_input;
   guint            idle_source;
+
+  guint            card_work;      /* cards being written now */
+  gboolean         quit_when_idle; /* quit asked for while one was */
 };
 
 enum {
@@ -283,7 +286,7 @@ quit_action (GSimpleAction *action,
              GVariant      *parameter,
              gpointer       user_data)
 {
-  g_application_quit (G_APPLICATION (user_data));
+  ci_application_quit_when_done (CI_APPLICATION (user_data));
 }
 
 static void
@@ -673,4 +676,70 @@ ci_application_setup_done (CiApplication *self,
 
   g_set_object (&self->keys, keys);
   set_phase (self, CI_PHASE_SIGNED_OUT);
+}
+
+/* ─── card work and quitting ────────────────────────────────────────────── */
+
+/**
+ * ci_application_card_work_begin:
+ * @self: the application
+ *
+ * A card is being written from now on: quitting waits for it, since a card
+ * cut off half-way has to be written again.
+ */
+void
+ci_application_card_work_begin (CiApplication *self)
+{
+  g_return_if_fail (CI_IS_APPLICATION (self));
+
+  self->card_work++;
+}
+
+/**
+ * ci_application_card_work_end:
+ * @self: the application
+ *
+ * The card work begun last is over; if quitting waited for it, it happens.
+ */
+void
+ci_application_card_work_end (CiApplication *self)
+{
+  g_return_if_fail (CI_IS_APPLICATION (self));
+  g_return_if_fail (self->card_work > 0);
+
+  if (--self->card_work == 0 && self->quit_when_idle)
+    g_application_quit (G_APPLICATION (self));
+}
+
+/**
+ * ci_application_quit_when_done:
+ * @self: the application
+ *
+ * Quits now, or, while a card is being written, once it is done; the main
+ * window says so.
+ *
+ * Returns: %TRUE if it quits now
+ */
+gboolean
+ci_application_quit_when_done (CiApplication *self)
+{
+  GtkWindow *window;
+
+  g_return_val_if_fail (CI_IS_APPLICATION (self), TRUE);
+
+  if (self->card_work == 0)
+    {
+      g_application_quit (G_APPLICATION (self));
+      return TRUE;
+    }
+  self->quit_when_idle = TRUE;
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    {
+      window = l->data;
+      if (CI_IS_WINDOW (window))
+        ci_window_show_toast (CI_WINDOW (window),
+                              _("A card is being written. CardIssue quits as soon as it is "
+                                "done."));
+    }
+  return FALSE;
 }

@@ -56,4 +56,8 @@ void             ci_application_setup_done       (CiApplication  *self,
                                                   CiKeyStore     *keys);
 void             ci_application_note_input       (CiApplication  *self);
 
+void            ci_application_card_work_begin  (CiApplication *self);
+void            ci_application_card_work_end    (CiApplication *self);
+gboolean        ci_application_quit_when_done   (CiApplication *self);
+
 G_END_DECLS

@@ -619,6 +619,8 @@ batch_done (GObject      *source,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) results = ci_services_card_issue_batch_finish (CI_SERVICES (source), result,
                                                                       &error);
+
+  ci_application_card_work_end (get_app ());
   gboolean stopped;
 
   if (!_ci_batch_ticket_valid (t))
@@ -696,6 +698,7 @@ run_batch (CiBatchPage *self)
   options.progress = on_card;
   options.progress_data = _ci_batch_ticket_new (self);
   options.control = self->control;
+  ci_application_card_work_begin (app);
   ci_services_card_issue_batch_async (ci_application_get_services (app),
                                       ci_application_get_operator (app),
                                       (const char * const *) numbers, &options, self->cancellable,

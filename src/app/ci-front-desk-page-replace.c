@@ -161,6 +161,7 @@ replace_done (GObject      *source,
   g_autoptr(CiIssueResult) issued = ci_services_card_issue_finish (CI_SERVICES (source), result,
                                                                   &error);
 
+  ci_application_card_work_end (get_app ());
   g_clear_object (&self->issue_cancellable);
   set_busy (self, FALSE);
   if (issued != NULL)
@@ -198,6 +199,7 @@ run_replace (Replace *replace)
   gtk_widget_set_visible (GTK_WIDGET (self->message_label), FALSE);
   self->issue_cancellable = g_cancellable_new ();
   set_busy (self, TRUE);
+  ci_application_card_work_begin (get_app ());
   ci_services_card_issue_async (ci_application_get_services (get_app ()), replace->actor,
                                 replace->number, &options, self->issue_cancellable,
                                 replace_done, replace);

@@ -251,6 +251,7 @@ issue_done (GObject      *source,
   g_autofree char *text = NULL;
   g_autofree char *serial = NULL;
 
+  ci_application_card_work_end (get_app ());
   set_busy (self, FALSE);
   g_clear_object (&self->cancellable);
   /* Locked meanwhile: the card is written and recorded, but neither the
@@ -300,6 +301,7 @@ run_issue (Issue *issue)
   self->cancellable = g_cancellable_new ();
   self->serial = 0;
   set_busy (self, TRUE);
+  ci_application_card_work_begin (app);
   ci_services_card_issue_async (ci_application_get_services (app), issue->actor,
                                 issue->number, &options,
                                 self->cancellable, issue_done, issue);

@@ -259,6 +259,9 @@ ci_window_close_request (GtkWindow *window)
   g_settings_set_int (settings, "window-width", width);
   g_settings_set_int (settings, "window-height", height);
   g_settings_set_boolean (settings, "window-maximized", gtk_window_is_maximized (window));
+  /* Closed while a card is being written: it stays until the card is done. */
+  if (!ci_application_quit_when_done (get_app (self)))
+    return TRUE;
   return GTK_WINDOW_CLASS (ci_window_parent_class)->close_request (window);
 }
 
