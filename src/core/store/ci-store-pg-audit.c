@@ -5,6 +5,7 @@
  */
 
 #include "ci-store-pg-private.h"
+#include "ci-store-private.h"
 #include "model/ci-model.h"
 
 #include <string.h>
@@ -120,22 +121,6 @@ audit_from_row (const PGresult *r,
   copy_hash (r, row, 12, e->hash);
 }
 
-/* "%text%" for LIKE, with LIKE's own wildcards in @text taken literally. */
-static char *
-like_pattern (const char *text)
-{
-  GString *p = g_string_new ("%");
-
-  for (const char *c = text; *c; c++)
-    {
-      if (*c == '%' || *c == '_' || *c == '\\')
-        g_string_append_c (p, '\\');
-      g_string_append_c (p, *c);
-    }
-  g_string_append_c (p, '%');
-  return g_string_free (p, FALSE);
-}
-
 /* Appends " AND @condition", its "$n" numbered as the next parameter of @p;
  * the caller adds that parameter next. */
 static void
@@ -189,7 +174,7 @@ audit_select (const CiAuditFilter *f,
     {
       add_condition (sql, p, "(action ILIKE $n::text OR subject_id ILIKE $n::text"
                              " OR reason ILIKE $n::text OR details ILIKE $n::text)");
-      _ci_pg_param_take (p, like_pattern (f->text));
+      _ci_pg_param_take (p, _ci_like_pattern (f->text));
     }
   if (f->since_us)
     {

@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "ci-store-pg-private.h"
+#include "ci-store-private.h"
 #include "model/ci-model.h"
 
 #include <string.h>
@@ -164,13 +165,6 @@ pg_employee_get (CiStore     *store,
                          &p, employee_with_photo_from_row, missing, error);
 }
 
-/* The upper bound of a prefix range: the prefix followed by U+10FFFF. */
-static char *
-prefix_end (const char *prefix)
-{
-  return g_strconcat (prefix, "\xf4\x8f\xbf\xbf", NULL);
-}
-
 /* Each search branch is a range scan along one index, already in the index's
  * order, so LIMIT stops it after offset + limit rows. The last column is the
  * key the branch matched on, used to merge branches. */
@@ -191,34 +185,6 @@ static const char search_number[] =
 static const char search_all[] =
   SEARCH_SELECT "'' FROM employee ORDER BY family_key, given_key, id"
   " LIMIT $1::bigint OFFSET $2::bigint";
-
-typedef struct
-{
-  CiEmployee *employee;
-  char       *key;
-} SearchHit;
-
-static void
-search_hit_clear (gpointer data)
-{
-  SearchHit *hit = data;
-
-  g_clear_object (&hit->employee);
-  g_free (hit->key);
-}
-
-static int
-compare_hits (gconstpointer a,
-              gconstpointer b)
-{
-  const SearchHit *x = a, *y = b;
-  int c = strcmp (x->key, y->key);
-
-  if (c != 0)
-    return c;
-  return ci_employee_get_id (x->employee) < ci_employee_get_id (y->employee) ? -1
-         : ci_employee_get_id (x->employee) > ci_employee_get_id (y->employee);
-}
 
 /* A row limit: -1 is none, SQL NULL. */
 static void
@@ -246,18 +212,18 @@ search_branch (CiStorePg   *self,
   g_autoptr(PGresult) r = NULL;
 
   _ci_pg_param_text (&p, first);
-  _ci_pg_param_take (&p, prefix_end (first));
+  _ci_pg_param_take (&p, _ci_search_prefix_end (first));
   if (second != NULL)
     {
       _ci_pg_param_text (&p, second);
-      _ci_pg_param_take (&p, prefix_end (second));
+      _ci_pg_param_take (&p, _ci_search_prefix_end (second));
     }
   param_limit (&p, n);
   if (!(r = _ci_pg_query (self, sql, &p, error)))
     return FALSE;
   for (int i = 0; i < PQntuples (r); i++)
     {
-      SearchHit hit = { employee_from_row (r, i), _ci_pg_text (r, i, 11) };
+      CiSearchHit hit = { employee_from_row (r, i), _ci_pg_text (r, i, 11) };
       g_array_append_val (hits, hit);
     }
   return TRUE;
@@ -265,45 +231,6 @@ search_branch (CiStorePg   *self,
 
 /* Orders the hits of all branches by the key each matched on and drops the
  * second sighting of an employee two branches found. */
-static GPtrArray *
-merge_hits (GArray *hits,
-            guint   offset,
-            guint   limit)
-{
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  GPtrArray *result = g_ptr_array_new_with_free_func (g_object_unref);
-  guint skipped = 0;
-
-  g_array_sort (hits, compare_hits);
-  for (guint i = 0; i < hits->len && (limit == 0 || result->len < limit); i++)
-    {
-      SearchHit *hit = &g_array_index (hits, SearchHit, i);
-      gint64 id = ci_employee_get_id (hit->employee);
-
-      if (g_hash_table_contains (seen, &id))
-        continue;
-      g_hash_table_add (seen, g_memdup2 (&id, sizeof id));
-      if (skipped++ < offset)
-        continue;
-      g_ptr_array_add (result, g_object_ref (hit->employee));
-    }
-  return result;
-}
-
-/* The words of @query's search key; runs of blanks leave no empty words. */
-static GPtrArray *
-search_words (const char *query)
-{
-  g_autofree char *key = ci_search_key (query);
-  g_auto(GStrv) words = g_strsplit_set (g_strstrip (key), " \t", -1);
-  GPtrArray *w = g_ptr_array_new_with_free_func (g_free);
-
-  for (guint i = 0; words[i]; i++)
-    if (words[i][0])
-      g_ptr_array_add (w, g_strdup (words[i]));
-  return w;
-}
-
 static GPtrArray *
 search_everyone (CiStorePg  *self,
                  guint       offset,
@@ -330,12 +257,12 @@ pg_employee_search (CiStore     *store,
   CiStorePg *self = PG (store);
   PG_LOCK (self);
   g_autofree char *number = g_strstrip (g_strdup (query ? query : ""));
-  g_autoptr(GPtrArray) w = search_words (query);
-  g_autoptr(GArray) hits = g_array_new (FALSE, FALSE, sizeof (SearchHit));
+  g_autoptr(GPtrArray) w = _ci_search_words (query);
+  g_autoptr(GArray) hits = g_array_new (FALSE, FALSE, sizeof (CiSearchHit));
   gint64 n = limit ? (gint64) offset + limit : -1;
   gboolean ok;
 
-  g_array_set_clear_func (hits, search_hit_clear);
+  g_array_set_clear_func (hits, _ci_search_hit_clear);
   if (w->len == 0)
     return search_everyone (self, offset, limit, error);
   if (w->len == 1)
@@ -348,7 +275,7 @@ pg_employee_search (CiStore     *store,
                            error);
   if (!ok)
     return NULL;
-  return merge_hits (hits, offset, limit);
+  return _ci_search_merge_hits (hits, offset, limit);
 }
 
 /* The same rules as the search, as one statement per number of words and
@@ -384,7 +311,7 @@ param_prefix (CiPgParams *p,
               const char *prefix)
 {
   _ci_pg_param_text (p, prefix);
-  _ci_pg_param_take (p, prefix_end (prefix));
+  _ci_pg_param_take (p, _ci_search_prefix_end (prefix));
 }
 
 static GArray *
@@ -396,7 +323,7 @@ pg_employee_match (CiStore          *store,
   CiStorePg *self = PG (store);
   PG_LOCK (self);
   g_autofree char *number = g_strstrip (g_strdup (query ? query : ""));
-  g_autoptr(GPtrArray) w = search_words (query);
+  g_autoptr(GPtrArray) w = _ci_search_words (query);
   const char * const *sql = w->len == 0 ? match_all : w->len == 1 ? match_one : match_two;
   g_auto(CiPgParams) p = { 0 };
   g_autoptr(PGresult) r = NULL;

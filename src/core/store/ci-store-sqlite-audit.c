@@ -5,6 +5,7 @@
  */
 
 #include "ci-store-sqlite-private.h"
+#include "ci-store-private.h"
 #include "model/ci-model.h"
 
 #include <string.h>
@@ -145,22 +146,6 @@ audit_select_sql (const CiAuditFilter *f)
   return g_intern_string (sql->str);
 }
 
-/* "%text%" for LIKE, with LIKE's own wildcards in @text taken literally. */
-static char *
-like_pattern (const char *text)
-{
-  GString *p = g_string_new ("%");
-
-  for (const char *c = text; *c; c++)
-    {
-      if (*c == '%' || *c == '_' || *c == '\\')
-        g_string_append_c (p, '\\');
-      g_string_append_c (p, *c);
-    }
-  g_string_append_c (p, '%');
-  return g_string_free (p, FALSE);
-}
-
 static void
 audit_bind_filter (sqlite3_stmt        *s,
                    const CiAuditFilter *f)
@@ -179,7 +164,7 @@ audit_bind_filter (sqlite3_stmt        *s,
   if (f->subject_id)
     _ci_sqlite_bind_text (s, 5, f->subject_id);
   if (f->text && *f->text)
-    sqlite3_bind_text (s, 6, like_pattern (f->text), -1, g_free);
+    sqlite3_bind_text (s, 6, _ci_like_pattern (f->text), -1, g_free);
   if (f->since_us)
     sqlite3_bind_int64 (s, 7, f->since_us);
   if (f->until_us)

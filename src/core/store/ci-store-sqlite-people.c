@@ -9,6 +9,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "ci-store-sqlite-private.h"
+#include "ci-store-private.h"
 #include "model/ci-model.h"
 
 #include <string.h>
@@ -183,13 +184,6 @@ sqlite_employee_get (CiStore     *store,
 }
 
 
-/* The upper bound of a prefix range: the prefix followed by U+10FFFF. */
-static char *
-prefix_end (const char *prefix)
-{
-  return g_strconcat (prefix, "\xf4\x8f\xbf\xbf", NULL);
-}
-
 /* Each search branch is a range scan along one index, already in the index's
  * order, so LIMIT stops it after offset + limit rows: no sort over every match.
  * The last column is the key the branch matched on, used to merge branches. */
@@ -208,34 +202,6 @@ static const char search_number[] =
 static const char search_all[] =
   SEARCH_SELECT "'' FROM employee ORDER BY family_key, given_key, id LIMIT ?5 OFFSET ?6";
 
-typedef struct
-{
-  CiEmployee *employee;
-  char       *key;
-} SearchHit;
-
-static void
-search_hit_clear (gpointer data)
-{
-  SearchHit *hit = data;
-
-  g_clear_object (&hit->employee);
-  g_free (hit->key);
-}
-
-static int
-compare_hits (gconstpointer a,
-              gconstpointer b)
-{
-  const SearchHit *x = a, *y = b;
-  int c = strcmp (x->key, y->key);
-
-  if (c != 0)
-    return c;
-  return ci_employee_get_id (x->employee) < ci_employee_get_id (y->employee) ? -1
-         : ci_employee_get_id (x->employee) > ci_employee_get_id (y->employee);
-}
-
 static gboolean
 search_branch (CiStoreSqlite  *self,
                const char     *sql,
@@ -246,8 +212,8 @@ search_branch (CiStoreSqlite  *self,
                GError        **error)
 {
   sqlite3_stmt *s = _ci_sqlite_stmt (self, sql, error);
-  g_autofree char *first_end = prefix_end (first);
-  g_autofree char *second_end = prefix_end (second);
+  g_autofree char *first_end = _ci_search_prefix_end (first);
+  g_autofree char *second_end = _ci_search_prefix_end (second);
   int rc;
 
   if (s == NULL)
@@ -261,7 +227,7 @@ search_branch (CiStoreSqlite  *self,
   sqlite3_bind_int64 (s, 5, n);
   while ((rc = sqlite3_step (s)) == SQLITE_ROW)
     {
-      SearchHit hit = { employee_from_row (s), _ci_sqlite_col_text (s, 11) };
+      CiSearchHit hit = { employee_from_row (s), _ci_sqlite_col_text (s, 11) };
       g_array_append_val (hits, hit);
     }
   sqlite3_reset (s);
@@ -270,45 +236,6 @@ search_branch (CiStoreSqlite  *self,
 
 /* Orders the hits of all branches by the key each matched on and drops the
  * second sighting of an employee two branches found. */
-static GPtrArray *
-merge_hits (GArray *hits,
-            guint   offset,
-            guint   limit)
-{
-  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  GPtrArray *result = g_ptr_array_new_with_free_func (g_object_unref);
-  guint skipped = 0;
-
-  g_array_sort (hits, compare_hits);
-  for (guint i = 0; i < hits->len && (limit == 0 || result->len < limit); i++)
-    {
-      SearchHit *hit = &g_array_index (hits, SearchHit, i);
-      gint64 id = ci_employee_get_id (hit->employee);
-
-      if (g_hash_table_contains (seen, &id))
-        continue;
-      g_hash_table_add (seen, g_memdup2 (&id, sizeof id));
-      if (skipped++ < offset)
-        continue;
-      g_ptr_array_add (result, g_object_ref (hit->employee));
-    }
-  return result;
-}
-
-/* The words of @query's search key; runs of blanks leave no empty words. */
-static GPtrArray *
-search_words (const char *query)
-{
-  g_autofree char *key = ci_search_key (query);
-  g_auto(GStrv) words = g_strsplit_set (g_strstrip (key), " \t", -1);
-  GPtrArray *w = g_ptr_array_new_with_free_func (g_free);
-
-  for (guint i = 0; words[i]; i++)
-    if (words[i][0])
-      g_ptr_array_add (w, g_strdup (words[i]));
-  return w;
-}
-
 static GPtrArray *
 sqlite_employee_search (CiStore     *store,
                         const char  *query,
@@ -319,12 +246,12 @@ sqlite_employee_search (CiStore     *store,
   CiStoreSqlite *self = STORE (store);
   LOCK (self);
   g_autofree char *number = g_strstrip (g_strdup (query ? query : ""));
-  g_autoptr(GPtrArray) w = search_words (query);
-  g_autoptr(GArray) hits = g_array_new (FALSE, FALSE, sizeof (SearchHit));
+  g_autoptr(GPtrArray) w = _ci_search_words (query);
+  g_autoptr(GArray) hits = g_array_new (FALSE, FALSE, sizeof (CiSearchHit));
   gint64 n = limit ? (gint64) offset + limit : -1;
   gboolean ok;
 
-  g_array_set_clear_func (hits, search_hit_clear);
+  g_array_set_clear_func (hits, _ci_search_hit_clear);
   if (w->len == 0)
     {
       sqlite3_stmt *s = _ci_sqlite_stmt (self, search_all, error);
@@ -344,7 +271,7 @@ sqlite_employee_search (CiStore     *store,
                            error);
   if (!ok)
     return NULL;
-  return merge_hits (hits, offset, limit);
+  return _ci_search_merge_hits (hits, offset, limit);
 }
 
 /* The same rules as the search, as one statement per number of words and
@@ -389,7 +316,7 @@ bind_prefix (sqlite3_stmt *s,
              int           i,
              const char   *prefix)
 {
-  g_autofree char *end = prefix_end (prefix);
+  g_autofree char *end = _ci_search_prefix_end (prefix);
 
   _ci_sqlite_bind_text (s, i, prefix);
   _ci_sqlite_bind_text (s, i + 1, end);
@@ -426,7 +353,7 @@ sqlite_employee_match (CiStore          *store,
   CiStoreSqlite *self = STORE (store);
   LOCK (self);
   g_autofree char *number = g_strstrip (g_strdup (query ? query : ""));
-  g_autoptr(GPtrArray) w = search_words (query);
+  g_autoptr(GPtrArray) w = _ci_search_words (query);
   const char * const *sql = w->len == 0 ? match_all : w->len == 1 ? match_one : match_two;
   sqlite3_stmt *s = _ci_sqlite_stmt (self, sql[order], error);
 

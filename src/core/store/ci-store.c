@@ -5,6 +5,7 @@
  */
 
 #include "ci-store.h"
+#include "ci-store-private.h"
 #include "ci-store-pg.h"
 #include "ci-store-sqlite.h"
 
@@ -559,4 +560,93 @@ ci_store_checkpoint_list (CiStore *self,
   g_return_val_if_fail (CI_IS_STORE (self), NULL);
 
   return CI_STORE_GET_CLASS (self)->checkpoint_list (self, error);
+}
+
+/* ─── shared by the backends ─────────────────────────────────────────────── */
+
+void
+_ci_search_hit_clear (gpointer data)
+{
+  CiSearchHit *hit = data;
+
+  g_clear_object (&hit->employee);
+  g_free (hit->key);
+}
+
+static int
+compare_hits (gconstpointer a,
+              gconstpointer b)
+{
+  const CiSearchHit *x = a, *y = b;
+  int c = strcmp (x->key, y->key);
+
+  if (c != 0)
+    return c;
+  return ci_employee_get_id (x->employee) < ci_employee_get_id (y->employee) ? -1
+         : ci_employee_get_id (x->employee) > ci_employee_get_id (y->employee);
+}
+
+/* The branches' hits in key order, each employee once, @offset skipped and
+ * at most @limit (0: all) kept. */
+GPtrArray *
+_ci_search_merge_hits (GArray *hits,
+                       guint   offset,
+                       guint   limit)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  GPtrArray *result = g_ptr_array_new_with_free_func (g_object_unref);
+  guint skipped = 0;
+
+  g_array_sort (hits, compare_hits);
+  for (guint i = 0; i < hits->len && (limit == 0 || result->len < limit); i++)
+    {
+      CiSearchHit *hit = &g_array_index (hits, CiSearchHit, i);
+      gint64 id = ci_employee_get_id (hit->employee);
+
+      if (g_hash_table_contains (seen, &id))
+        continue;
+      g_hash_table_add (seen, g_memdup2 (&id, sizeof id));
+      if (skipped++ < offset)
+        continue;
+      g_ptr_array_add (result, g_object_ref (hit->employee));
+    }
+  return result;
+}
+
+/* The words of @query's search key; runs of blanks leave no empty words. */
+GPtrArray *
+_ci_search_words (const char *query)
+{
+  g_autofree char *key = ci_search_key (query);
+  g_auto(GStrv) words = g_strsplit_set (g_strstrip (key), " \t", -1);
+  GPtrArray *w = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; words[i]; i++)
+    if (words[i][0])
+      g_ptr_array_add (w, g_strdup (words[i]));
+  return w;
+}
+
+/* The upper bound of a prefix range: the prefix followed by U+10FFFF. */
+char *
+_ci_search_prefix_end (const char *prefix)
+{
+  return g_strconcat (prefix, "\xf4\x8f\xbf\xbf", NULL);
+}
+
+/* "%text%" for LIKE, with LIKE's own wildcards in @text taken literally
+ * (with ESCAPE '\\'). */
+char *
+_ci_like_pattern (const char *text)
+{
+  GString *p = g_string_new ("%");
+
+  for (const char *c = text; *c; c++)
+    {
+      if (*c == '%' || *c == '_' || *c == '\\')
+        g_string_append_c (p, '\\');
+      g_string_append_c (p, *c);
+    }
+  g_string_append_c (p, '%');
+  return g_string_free (p, FALSE);
 }
