@@ -107,8 +107,12 @@ open_thread (gpointer       data,
              GError       **error)
 {
   Opening *o = data;
-  const char *passphrase = g_getenv ("CARDISSUE_KEYSTORE_PASSPHRASE");
+  /* A token's PIN, or a key store file's passphrase */
+  const char *passphrase = g_getenv (ci_key_store_location_is_pkcs11 (o->keystore)
+                                     ? "CARDISSUE_KEYSTORE_PIN"
+                                     : "CARDISSUE_KEYSTORE_PASSPHRASE");
   g_autofree char *dir = g_path_get_dirname (o->database);
+  g_autoptr(GError) local_error = NULL;
 
   /* A PostgreSQL database is on a server: no folder to make here. */
   if (!ci_store_location_is_postgresql (o->database) && g_mkdir_with_parents (dir, 0700) != 0)
@@ -123,14 +127,18 @@ open_thread (gpointer       data,
   o->services = ci_services_new (o->store, o->desk);
   o->notice = ci_store_get_setting (o->store, "sign-in-notice");
   o->needs_setup = ci_services_needs_setup (o->services);
-  if (g_file_test (o->keystore, G_FILE_TEST_EXISTS))
+  /* A file, or a token named by a pkcs11: location; none yet before setup. */
+  if ((o->keys = ci_key_store_open_location (o->keystore, &local_error)) != NULL)
     {
-      if (!(o->keys = ci_key_store_open (o->keystore, error)))
-        return NULL;
       /* For demos and kiosk set-ups; otherwise an officer unlocks it in the app. */
       if (passphrase != NULL && !ci_key_store_unlock (o->keys, passphrase, error))
         return NULL;
       ci_services_set_key_store (o->services, o->keys);
+    }
+  else if (!g_error_matches (local_error, CI_KEYS_ERROR, CI_KEYS_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
     }
   return o;
 }

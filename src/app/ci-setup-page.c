@@ -110,7 +110,9 @@ setup_thread (gpointer       data,
   g_autofree char *dir = g_path_get_dirname (s->keystore);
   g_autoptr(CiOperator) op = NULL;
 
-  g_mkdir_with_parents (dir, 0700);
+  /* A token (a pkcs11: location) has no folder to make. */
+  if (!ci_key_store_location_is_pkcs11 (s->keystore))
+    g_mkdir_with_parents (dir, 0700);
   op = ci_services_first_run (s->services, s->keystore, s->passphrase, s->login,
                               s->name[0] ? s->name : s->login, s->password, error);
   if (op == NULL)

@@ -23,8 +23,21 @@ wipe_free (char *secret)
 typedef char SecretChar;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SecretChar, wipe_free)
 
+/* The new key store's secret: a passphrase chosen now for a file, the PIN
+ * the token has already for a token. */
+static char *
+read_new_store_secret (CiCli   *cli,
+                       GError **error)
+{
+  if (ci_key_store_location_is_pkcs11 (cli->keystore))
+    return ci_cli_read_secret ("CARDISSUE_KEYSTORE_PIN", "Token PIN", FALSE, error);
+  return ci_cli_read_secret ("CARDISSUE_KEYSTORE_PASSPHRASE", "New key store passphrase", TRUE,
+                             error);
+}
+
 /* First run: the key store and the first administrator. The key store is
- * created only once the administrator's details are known to be acceptable. */
+ * created only once the administrator's details are known to be acceptable;
+ * in a token, its keys are generated there. */
 static int
 init (CiCli *cli,
       GStrv *args)
@@ -48,7 +61,7 @@ init (CiCli *cli,
     return ci_cli_fail (error);
   if (!ci_services_needs_setup (cli->services))
     return ci_cli_usage ("this database is set up already");
-  if (g_file_test (cli->keystore, G_FILE_TEST_EXISTS))
+  if (cli->keys != NULL)
     {
       g_printerr ("cardissue-cli: a key store exists already at %s; move it away or give "
                   "--keystore\n", cli->keystore);
@@ -56,8 +69,7 @@ init (CiCli *cli,
     }
   if (!(password = ci_cli_read_secret ("CARDISSUE_PASSWORD", "New administrator password",
                                        TRUE, &error))
-      || !(passphrase = ci_cli_read_secret ("CARDISSUE_KEYSTORE_PASSPHRASE",
-                                            "New key store passphrase", TRUE, &error)))
+      || !(passphrase = read_new_store_secret (cli, &error)))
     return ci_cli_fail (error);
   if (g_utf8_strlen (password, -1) < CI_PASSWORD_MIN_CHARS)
     return ci_cli_usage ("the password needs at least 10 characters");
@@ -67,6 +79,8 @@ init (CiCli *cli,
     return ci_cli_fail (error);
   cli->keys = g_object_ref (ci_services_get_key_store (cli->services));
   g_print ("Created the key store %s and administrator %s.\n", cli->keystore, admin);
+  if (ci_key_store_is_pkcs11 (cli->keys))
+    g_print ("The keys were generated in the token and never leave it.\n");
   return CI_EXIT_OK;
 }
 
@@ -188,6 +202,8 @@ demo (CiCli *cli,
       GStrv *args)
 {
   g_autoptr(CiOperator) admin = NULL, hr = NULL, sec = NULL;
+  g_autoptr(SecretChar) pin = NULL;
+  gboolean token = ci_key_store_location_is_pkcs11 (cli->keystore);
   GError *error = NULL;
 
   if (!ci_cli_parse (NULL, args, 0))
@@ -196,9 +212,15 @@ demo (CiCli *cli,
     return ci_cli_fail (error);
   if (!ci_services_needs_setup (cli->services))
     return ci_cli_usage ("this database is set up already; give --database for a new one");
-  if (!g_file_test (cli->keystore, G_FILE_TEST_EXISTS))
+  if (cli->keys == NULL)
     {
-      if (!(cli->keys = ci_key_store_create (cli->keystore, "demo-keystore-passphrase", &error)))
+      /* A token keeps its own PIN; a demo file gets a passphrase everyone knows. */
+      if (token && !(pin = ci_cli_read_secret ("CARDISSUE_KEYSTORE_PIN", "Token PIN", FALSE,
+                                               &error)))
+        return ci_cli_fail (error);
+      if (!(cli->keys = ci_key_store_create_location (cli->keystore,
+                                                      token ? pin : "demo-keystore-passphrase",
+                                                      &error)))
         return ci_cli_fail (error);
       ci_services_set_key_store (cli->services, cli->keys);
     }
@@ -214,9 +236,10 @@ demo (CiCli *cli,
                                 "Demo database: sign in as hr, security, frontdesk or admin, "
                                 "password demo-password.", &error))
     return ci_cli_fail (error);
-  g_print ("Demo database: %s\nKey store:     %s (passphrase demo-keystore-passphrase)\n"
+  g_print ("Demo database: %s\nKey store:     %s (%s)\n"
            "Operators admin, hr, security, frontdesk — password demo-password\n",
-           cli->database, cli->keystore);
+           cli->database, cli->keystore,
+           token ? "the token's PIN" : "passphrase demo-keystore-passphrase");
   return CI_EXIT_OK;
 }
 
@@ -384,6 +407,48 @@ role_set (CiCli *cli,
   return CI_EXIT_OK;
 }
 
+/* Moves the key store file given by --keystore into a token, once. */
+static int
+keystore_migrate (CiCli *cli,
+                  GStrv *args)
+{
+  g_autofree char *module = NULL, *label = NULL, *moved_to = NULL, *location = NULL;
+  g_autoptr(CiOperator) actor = NULL;
+  g_autoptr(SecretChar) passphrase = NULL;
+  g_autoptr(SecretChar) pin = NULL;
+  GError *error = NULL;
+  int code;
+
+  if (!ci_cli_parse (NULL, args, 1))
+    return CI_EXIT_USAGE;
+  if (!ci_key_store_parse_pkcs11_uri ((*args)[1], &module, &label, &error))
+    return ci_cli_fail (error);
+  if (ci_key_store_location_is_pkcs11 (cli->keystore))
+    return ci_cli_usage ("give the key store file to move with --keystore FILE");
+  if ((code = ci_cli_session (cli, &actor)))
+    return code;
+  if (cli->keys == NULL)
+    {
+      g_printerr ("cardissue-cli: there is no key store at %s\n", cli->keystore);
+      return CI_EXIT_NOT_FOUND;
+    }
+  if (!ci_key_store_is_unlocked (cli->keys)
+      && (!(passphrase = ci_cli_read_secret ("CARDISSUE_KEYSTORE_PASSPHRASE",
+                                             "Key store passphrase", FALSE, &error))
+          || !ci_key_store_unlock (cli->keys, passphrase, &error)))
+    return ci_cli_fail (error);
+  if (!(pin = ci_cli_read_secret ("CARDISSUE_KEYSTORE_PIN", "Token PIN", FALSE, &error))
+      || !ci_services_keys_migrate_to_token (cli->services, actor, module, label, pin,
+                                             &moved_to, &error))
+    return ci_cli_fail (error);
+  location = ci_key_store_pkcs11_uri (module, label);
+  g_print ("Moved the keys of %s into the token “%s”.\n"
+           "The file is now %s, so nothing uses it by mistake. It still holds the keys\n"
+           "under the passphrase: keep it offline as the backup, or destroy it.\n"
+           "From now on give --keystore '%s'.\n", cli->keystore, label, moved_to, location);
+  return CI_EXIT_OK;
+}
+
 const CiCliCommand ci_cli_admin_commands[] = {
   { "init", NULL, init, NULL, "First run: key store and first administrator" },
   { "demo", NULL, demo, NULL, "Create a demo database with sample data" },
@@ -396,5 +461,7 @@ const CiCliCommand ci_cli_admin_commands[] = {
   { "operator", "unlock", operator_one, "LOGIN", "Lift a lockout after wrong passwords" },
   { "role", "list", role_list, NULL, "Show the permission matrix" },
   { "role", "set", role_set, "ROLE ACTION SCOPE", "Change one permission" },
+  { "keystore", "migrate-to-token", keystore_migrate, "PKCS11-URI",
+    "Move the key store file into a token, once" },
   { NULL }
 };

@@ -198,8 +198,10 @@ default_keystore_path (void)
  * @cli: the CLI state
  * @error: return location for an error
  *
- * Opens the database and, if it exists, the key store (locked; unlocked only
- * when CARDISSUE_KEYSTORE_PASSPHRASE is set, so checkpoints can be signed).
+ * Opens the database and, if it exists, the key store: a file, or a token
+ * named by a pkcs11: location. It stays locked unless
+ * CARDISSUE_KEYSTORE_PASSPHRASE (a file) or CARDISSUE_KEYSTORE_PIN (a
+ * token) is set, so that cards can be issued and checkpoints signed.
  *
  * Returns: %TRUE on success
  */
@@ -207,16 +209,23 @@ gboolean
 ci_cli_open (CiCli   *cli,
              GError **error)
 {
-  const char *passphrase = g_getenv ("CARDISSUE_KEYSTORE_PASSPHRASE");
+  gboolean token = ci_key_store_location_is_pkcs11 (cli->keystore);
+  const char *secret = g_getenv (token ? "CARDISSUE_KEYSTORE_PIN"
+                                       : "CARDISSUE_KEYSTORE_PASSPHRASE");
+  g_autoptr(GError) local_error = NULL;
 
   if (!(cli->store = ci_store_open (cli->database, error)))
     return FALSE;
   cli->services = ci_services_new (cli->store, cli->desk);
-  if (!g_file_test (cli->keystore, G_FILE_TEST_EXISTS))
-    return TRUE;
-  if (!(cli->keys = ci_key_store_open (cli->keystore, error)))
-    return FALSE;
-  if (passphrase != NULL && !ci_key_store_unlock (cli->keys, passphrase, error))
+  if (!(cli->keys = ci_key_store_open_location (cli->keystore, &local_error)))
+    {
+      /* None yet: init makes one, and the commands that need one say so. */
+      if (g_error_matches (local_error, CI_KEYS_ERROR, CI_KEYS_ERROR_NOT_FOUND))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  if (secret != NULL && !ci_key_store_unlock (cli->keys, secret, error))
     return FALSE;
   ci_services_set_key_store (cli->services, cli->keys);
   return TRUE;
@@ -303,11 +312,14 @@ print_help (void)
            "Global options:\n"
            "  --database PATH   SQLite database (default: $XDG_DATA_HOME/cardissue/cardissue.db),\n"
            "                    or a shared PostgreSQL database (postgresql://USER@HOST/DB)\n"
-           "  --keystore PATH   key store file (default: beside the database's default)\n"
+           "  --keystore PATH   key store file (default: beside the database's default),\n"
+           "                    or keys in a PKCS#11 token (a security module):\n"
+           "                    pkcs11:token=LABEL?module-path=/path/to/module.so\n"
            "  --desk ID         this workstation's desk id (default: the host name)\n"
            "  --operator LOGIN  who acts (or CARDISSUE_OPERATOR)\n\n"
            "The password is asked for on the terminal, or read from CARDISSUE_PASSWORD;\n"
-           "the key store passphrase from CARDISSUE_KEYSTORE_PASSPHRASE.\n\n"
+           "the key store passphrase from CARDISSUE_KEYSTORE_PASSPHRASE, a token's PIN\n"
+           "from CARDISSUE_KEYSTORE_PIN.\n\n"
            "Commands:\n");
   for (guint t = 0; t < G_N_ELEMENTS (command_tables); t++)
     for (const CiCliCommand *c = command_tables[t]; c->group; c++)

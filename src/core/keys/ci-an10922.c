@@ -90,37 +90,65 @@ cmac_double (const guint8 in[AES_BLOCK],
   out[AES_BLOCK - 1] ^= (guint8) (0x87 & (0u - carry));
 }
 
-/* Builds the two-block input D = 01 ‖ M ‖ padding, last block XORed with the
- * subkey that AN10922 prescribes. */
 static gboolean
-an10922_input (const guint8  key[CI_AES128_KEY_LEN],
-               const guint8 *m,
-               gsize         m_len,
-               guint8        d[2 * AES_BLOCK],
-               GError      **error)
+check_input_length (gsize    m_len,
+                    GError **error)
 {
-  static const guint8 zero[AES_BLOCK] = { 0 };
-  guint8 l[AES_BLOCK], k1[AES_BLOCK], k2[AES_BLOCK];
-  const guint8 *subkey;
+  if (m_len >= 1 && m_len <= AN10922_M_MAX)
+    return TRUE;
+  g_set_error (error, CI_KEYS_ERROR, CI_KEYS_ERROR_FAILED,
+               _("Key diversification needs 1 to %d bytes of card data, not %zu"),
+               AN10922_M_MAX, m_len);
+  return FALSE;
+}
+
+/**
+ * _ci_an10922_input:
+ * @l: L = AES_K(0^128), from which the CMAC subkeys K1 and K2 follow
+ * @m: (array length=m_len): the diversification input
+ * @m_len: length of @m, 1 to 31 bytes
+ * @for_cmac: build the input for AES-CMAC rather than for AES-CBC
+ * @d: (out caller-allocates): the two-block input
+ * @error: return location for a #CI_KEYS_ERROR error
+ *
+ * Builds D = 01 ‖ M ‖ padding with its last block XORed with the subkey
+ * AN10922 prescribes; the diversified key is the last block of
+ * AES-CBC_K(IV=0, D). A token offers CMAC, not CBC: CMAC of a whole
+ * two-block message X is AES_K(AES_K(X1) ⊕ X2 ⊕ K1), so with @for_cmac the
+ * last block is XORed with K1 once more and CMAC_K(D) gives the same key.
+ * Plain CMAC of 01 ‖ M would differ for short M, which it pads to one block.
+ *
+ * Returns: %TRUE on success; %FALSE if @m_len is out of range
+ */
+gboolean
+_ci_an10922_input (const guint8   l[16],
+                   const guint8  *m,
+                   gsize          m_len,
+                   gboolean       for_cmac,
+                   guint8         d[32],
+                   GError       **error)
+{
+  guint8 k1[AES_BLOCK], k2[AES_BLOCK], subkey[AES_BLOCK];
   gboolean padded = (1 + m_len < 2 * AES_BLOCK);
 
-  if (!_ci_aes128_ecb_block (key, zero, l, error))
+  if (!check_input_length (m_len, error))
     return FALSE;
   cmac_double (l, k1);
   cmac_double (k1, k2);
+  for (guint i = 0; i < AES_BLOCK; i++)
+    subkey[i] = (padded ? k2[i] : k1[i]) ^ (for_cmac ? k1[i] : 0);
 
   memset (d, 0, 2 * AES_BLOCK);
   d[0] = 0x01;
   memcpy (d + 1, m, m_len);
   if (padded)
     d[1 + m_len] = 0x80;
-  subkey = padded ? k2 : k1;
   for (guint i = 0; i < AES_BLOCK; i++)
     d[AES_BLOCK + i] ^= subkey[i];
 
-  OPENSSL_cleanse (l, sizeof l);
   OPENSSL_cleanse (k1, sizeof k1);
   OPENSSL_cleanse (k2, sizeof k2);
+  OPENSSL_cleanse (subkey, sizeof subkey);
   return TRUE;
 }
 
@@ -145,7 +173,8 @@ ci_keys_an10922_aes128 (const guint8   key[16],
                         guint8         out[16],
                         GError       **error)
 {
-  guint8 d[2 * AES_BLOCK], cbc[2 * AES_BLOCK];
+  static const guint8 zero[AES_BLOCK] = { 0 };
+  guint8 l[AES_BLOCK], d[2 * AES_BLOCK], cbc[2 * AES_BLOCK];
   gboolean ok;
 
   g_return_val_if_fail (key != NULL, FALSE);
@@ -153,17 +182,14 @@ ci_keys_an10922_aes128 (const guint8   key[16],
   g_return_val_if_fail (out != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  if (m_len < 1 || m_len > AN10922_M_MAX)
-    {
-      g_set_error (error, CI_KEYS_ERROR, CI_KEYS_ERROR_FAILED,
-                   _("Key diversification needs 1 to %d bytes of card data, not %zu"),
-                   AN10922_M_MAX, m_len);
-      return FALSE;
-    }
-  ok = an10922_input (key, m, m_len, d, error)
+  if (!check_input_length (m_len, error))
+    return FALSE;
+  ok = _ci_aes128_ecb_block (key, zero, l, error)
+       && _ci_an10922_input (l, m, m_len, FALSE, d, error)
        && aes128_encrypt ("AES-128-CBC", key, d, sizeof d, cbc, error);
   if (ok)
     memcpy (out, cbc + AES_BLOCK, AES_BLOCK);
+  OPENSSL_cleanse (l, sizeof l);
   OPENSSL_cleanse (d, sizeof d);
   OPENSSL_cleanse (cbc, sizeof cbc);
   return ok;

@@ -330,15 +330,20 @@ set_header (X509_CRL *crl,
 }
 
 static X509 *
-certificate_of_key (GBytes    *cert_der,
-                    EVP_PKEY  *key,
-                    GError   **error)
+certificate_of_key (GBytes      *cert_der,
+                    CiKeyStore  *store,
+                    GError     **error)
 {
   g_autoptr(X509) cert = _ci_issuer_certificate_load (cert_der, error);
+  g_autoptr(GBytes) spki = NULL;
+  g_autoptr(EVP_PKEY) key = NULL;
 
   if (cert == NULL)
     return NULL;
-  if (EVP_PKEY_eq (X509_get0_pubkey (cert), key) != 1)
+  spki = ci_key_store_get_public_key (store, CI_KEY_ISSUER);
+  if (spki != NULL)
+    key = _ci_p256_from_spki (g_bytes_get_data (spki, NULL), g_bytes_get_size (spki));
+  if (key == NULL || EVP_PKEY_eq (X509_get0_pubkey (cert), key) != 1)
     {
       ERR_clear_error ();
       g_set_error_literal (error, CI_KEYS_ERROR, CI_KEYS_ERROR_FAILED,
@@ -347,27 +352,6 @@ certificate_of_key (GBytes    *cert_der,
       return NULL;
     }
   return g_steal_pointer (&cert);
-}
-
-static GBytes *
-sign_crl (X509_CRL  *crl,
-          EVP_PKEY  *key,
-          GError   **error)
-{
-  unsigned char *der = NULL;
-  int len = 0;
-  GBytes *bytes;
-
-  if (X509_CRL_sign (crl, key, EVP_sha256 ()) > 0)
-    len = i2d_X509_CRL (crl, &der);
-  if (len <= 0)
-    {
-      _ci_openssl_failed (error, _("OpenSSL could not sign the deny list"));
-      return NULL;
-    }
-  bytes = g_bytes_new (der, len);
-  OPENSSL_free (der);
-  return bytes;
 }
 
 /**
@@ -398,7 +382,6 @@ ci_deny_list_build (CiKeyStore  *store,
                     gint64       next_update_us,
                     GError     **error)
 {
-  g_autoptr(EVP_PKEY) key = NULL;
   g_autoptr(X509) cert = NULL;
   g_autoptr(GArray) items = NULL;
   g_autoptr(X509_CRL) crl = NULL;
@@ -409,8 +392,8 @@ ci_deny_list_build (CiKeyStore  *store,
   g_return_val_if_fail (this_update_us >= 0 && next_update_us > this_update_us, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  key = _ci_key_store_get_issuer_pkey (store, error);
-  if (key == NULL || (cert = certificate_of_key (issuer_cert_der, key, error)) == NULL
+  if (!_ci_key_store_check_unlocked (store, error)
+      || (cert = certificate_of_key (issuer_cert_der, store, error)) == NULL
       || (items = sorted_entries (entries, error)) == NULL)
     return NULL;
   crl = X509_CRL_new ();
@@ -422,7 +405,7 @@ ci_deny_list_build (CiKeyStore  *store,
       _ci_openssl_failed (error, _("OpenSSL could not write the deny list"));
       return NULL;
     }
-  return sign_crl (crl, key, error);
+  return _ci_x509_sign_crl (store, crl, error);
 }
 
 /* ---- loading --------------------------------------------------------- */

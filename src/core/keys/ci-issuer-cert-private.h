@@ -15,5 +15,8 @@ G_BEGIN_DECLS
 gboolean  _ci_x509_is_pem             (GBytes      *data);
 X509     *_ci_issuer_certificate_load (GBytes      *cert,
                                        GError     **error);
+GBytes   *_ci_x509_sign_crl           (CiKeyStore  *store,
+                                       X509_CRL    *crl,
+                                       GError     **error);
 
 G_END_DECLS

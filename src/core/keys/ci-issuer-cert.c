@@ -161,6 +161,215 @@ _ci_p256_spki_from_point (const guint8 *point)
   return g_bytes_new (der, sizeof der);
 }
 
+/* ---- signing by the key store ---------------------------------------- */
+
+/*
+ * X509_sign() and X509_CRL_sign() want the private key in hand, and a key
+ * in a token never is. So the object is first signed with a throwaway key,
+ * which writes both signature algorithm fields (ecdsa-with-SHA256) as OpenSSL
+ * always does; then the encoded to-be-signed part is signed by the key store
+ * with the issuer key, the same call for a file and a token, and that
+ * signature takes the place of the throwaway one. The result is checked
+ * against the issuer's public key before it is handed out.
+ */
+
+typedef struct
+{
+  int  (*sign)      (void *object, EVP_PKEY *key);
+  int  (*tbs)       (void *object, unsigned char **der);
+  void (*signature) (void *object, const ASN1_BIT_STRING **sig);
+  int  (*verify)    (void *object, EVP_PKEY *key);
+  int  (*der)       (void *object, unsigned char **der);
+} SignedType;
+
+static int
+cert_sign (void     *cert,
+           EVP_PKEY *key)
+{
+  return X509_sign (cert, key, EVP_sha256 ());
+}
+
+static int
+cert_tbs (void           *cert,
+          unsigned char **der)
+{
+  return i2d_re_X509_tbs (cert, der);
+}
+
+static void
+cert_signature (void                   *cert,
+                const ASN1_BIT_STRING **sig)
+{
+  X509_get0_signature (sig, NULL, cert);
+}
+
+static int
+cert_verify (void     *cert,
+             EVP_PKEY *key)
+{
+  return X509_verify (cert, key);
+}
+
+static int
+cert_der (void           *cert,
+          unsigned char **der)
+{
+  return i2d_X509 (cert, der);
+}
+
+static int
+crl_sign (void     *crl,
+          EVP_PKEY *key)
+{
+  return X509_CRL_sign (crl, key, EVP_sha256 ());
+}
+
+static int
+crl_tbs (void           *crl,
+         unsigned char **der)
+{
+  return i2d_re_X509_CRL_tbs (crl, der);
+}
+
+static void
+crl_signature (void                   *crl,
+               const ASN1_BIT_STRING **sig)
+{
+  X509_CRL_get0_signature (crl, sig, NULL);
+}
+
+static int
+crl_verify (void     *crl,
+            EVP_PKEY *key)
+{
+  return X509_CRL_verify (crl, key);
+}
+
+static int
+crl_der (void           *crl,
+         unsigned char **der)
+{
+  return i2d_X509_CRL (crl, der);
+}
+
+static const SignedType certificate_type = {
+  cert_sign, cert_tbs, cert_signature, cert_verify, cert_der,
+};
+static const SignedType crl_type = {
+  crl_sign, crl_tbs, crl_signature, crl_verify, crl_der,
+};
+
+static GBytes *
+der_bytes (const SignedType *type,
+           void             *object)
+{
+  unsigned char *der = NULL;
+  int len = type->der (object, &der);
+  GBytes *bytes;
+
+  if (len <= 0)
+    return NULL;
+  bytes = g_bytes_new (der, len);
+  OPENSSL_free (der);
+  return bytes;
+}
+
+/* Signs the to-be-signed part with the issuer key of @store and puts the
+ * signature into @object, whose algorithm fields are set already. */
+static gboolean
+put_store_signature (CiKeyStore       *store,
+                     const SignedType *type,
+                     void             *object,
+                     GError          **error)
+{
+  unsigned char *tbs = NULL;
+  int tbs_len = type->tbs (object, &tbs);
+  g_autoptr(GBytes) sig = NULL;
+  const ASN1_BIT_STRING *bits = NULL;
+
+  if (tbs_len <= 0)
+    return FALSE;
+  sig = ci_key_store_sign (store, CI_KEY_ISSUER, tbs, tbs_len, error);
+  OPENSSL_free (tbs);
+  if (sig == NULL)
+    return FALSE;
+  type->signature (object, &bits);
+  /* OpenSSL hands the signature out read-only, having no setter for it; the
+   * throwaway signing set its "no unused bits" flag, which a DER signature
+   * of whole bytes keeps. */
+  return ASN1_BIT_STRING_set ((ASN1_BIT_STRING *) bits,
+                              (unsigned char *) g_bytes_get_data (sig, NULL),
+                              (int) g_bytes_get_size (sig)) == 1;
+}
+
+static GBytes *
+sign_by_store (CiKeyStore        *store,
+               const SignedType  *type,
+               void              *object,
+               const char        *failed,
+               GError           **error)
+{
+  g_autoptr(EVP_PKEY) throwaway = NULL;
+  g_autoptr(EVP_PKEY) issuer = NULL;
+  g_autoptr(GBytes) spki = ci_key_store_get_public_key (store, CI_KEY_ISSUER);
+  g_autoptr(GError) local_error = NULL;
+  GBytes *der;
+
+  if (spki == NULL
+      || (issuer = _ci_p256_from_spki (g_bytes_get_data (spki, NULL),
+                                       g_bytes_get_size (spki))) == NULL
+      || (throwaway = EVP_PKEY_Q_keygen (NULL, NULL, "EC", "P-256")) == NULL
+      || type->sign (object, throwaway) <= 0)
+    {
+      _ci_openssl_failed (error, failed);
+      return NULL;
+    }
+  if (!put_store_signature (store, type, object, &local_error))
+    {
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        _ci_openssl_failed (error, failed);
+      return NULL;
+    }
+  if (type->verify (object, issuer) != 1 || (der = der_bytes (type, object)) == NULL)
+    {
+      _ci_openssl_failed (error, failed);
+      return NULL;
+    }
+  return der;
+}
+
+/* Signs a certificate with the issuer key of @store (unlocked), for
+ * ci_key_store_issuer_certificate(). Returns its DER. */
+static GBytes *
+sign_certificate (CiKeyStore  *store,
+                  X509        *cert,
+                  GError     **error)
+{
+  return sign_by_store (store, &certificate_type, cert,
+                        _("OpenSSL could not sign the issuer certificate"), error);
+}
+
+/**
+ * _ci_x509_sign_crl:
+ * @store: an unlocked key store
+ * @crl: a CRL complete but for its signature
+ * @error: return location for a #CI_KEYS_ERROR error
+ *
+ * Signs @crl with the issuer key of @store, in a token or from a file.
+ *
+ * Returns: (transfer full): the DER CRL, or %NULL on error
+ */
+GBytes *
+_ci_x509_sign_crl (CiKeyStore  *store,
+                   X509_CRL    *crl,
+                   GError     **error)
+{
+  return sign_by_store (store, &crl_type, crl, _("OpenSSL could not sign the deny list"),
+                        error);
+}
+
 /* ---- building -------------------------------------------------------- */
 
 static X509_NAME *
@@ -264,20 +473,6 @@ new_certificate (GBytes      *spki,
   return g_steal_pointer (&cert);
 }
 
-static GBytes *
-certificate_to_bytes (X509 *cert)
-{
-  unsigned char *der = NULL;
-  int len = i2d_X509 (cert, &der);
-  GBytes *bytes;
-
-  if (len <= 0)
-    return NULL;
-  bytes = g_bytes_new (der, len);
-  OPENSSL_free (der);
-  return bytes;
-}
-
 /**
  * ci_key_store_issuer_certificate:
  * @store: an unlocked key store
@@ -299,10 +494,8 @@ ci_key_store_issuer_certificate (CiKeyStore  *store,
                                  const char  *organisation,
                                  GError     **error)
 {
-  g_autoptr(EVP_PKEY) key = NULL;
   g_autoptr(GBytes) spki = NULL;
   g_autoptr(X509) cert = NULL;
-  GBytes *der;
 
   g_return_val_if_fail (CI_IS_KEY_STORE (store), NULL);
   g_return_val_if_fail (organisation == NULL || g_utf8_validate (organisation, -1, NULL), NULL);
@@ -310,19 +503,13 @@ ci_key_store_issuer_certificate (CiKeyStore  *store,
 
   if (organisation == NULL || *organisation == '\0')
     organisation = DEFAULT_ORGANISATION;
-  key = _ci_key_store_get_issuer_pkey (store, error);
-  if (key == NULL)
+  if (!_ci_key_store_check_unlocked (store, error))
     return NULL;
   spki = ci_key_store_get_public_key (store, CI_KEY_ISSUER);
   cert = new_certificate (spki, organisation, error);
   if (cert == NULL)
     return NULL;
-  if (X509_sign (cert, key, EVP_sha256 ()) <= 0 || (der = certificate_to_bytes (cert)) == NULL)
-    {
-      _ci_openssl_failed (error, _("OpenSSL could not sign the issuer certificate"));
-      return NULL;
-    }
-  return der;
+  return sign_certificate (store, cert, error);
 }
 
 /* ---- checking -------------------------------------------------------- */

@@ -42,6 +42,12 @@ gboolean _ci_aes128_ecb_block  (const guint8  key[CI_AES128_KEY_LEN],
                                 const guint8  in[16],
                                 guint8        out[16],
                                 GError      **error);
+gboolean _ci_an10922_input     (const guint8  l[16],
+                                const guint8 *m,
+                                gsize         m_len,
+                                gboolean      for_cmac,
+                                guint8        d[32],
+                                GError      **error);
 
 /* The sizes of the fixed header fields of the key store file; the whole
  * layout is described in ci-key-store-file.c. */
@@ -64,14 +70,20 @@ typedef struct
   GBytes *ciphertext;
 } CiKeyStoreSealed;
 
+/* The keys of a store in a PKCS#11 token (ci-key-store-pkcs11.c). */
+typedef struct _CiKeyStoreToken CiKeyStoreToken;
+
 struct _CiKeyStore
 {
   GObject           parent_instance;
 
+  /* A file, or a pkcs11: location; exactly one of sealed and token is used. */
   char             *path;
   CiKeyStoreSealed  sealed;
+  CiKeyStoreToken  *token;
 
   gboolean          unlocked;
+  gboolean          created;      /* made by this process: ci_key_store_discard_new() */
   EVP_PKEY         *issuer_key;
   EVP_PKEY         *audit_key;
   guint8            admin_master[CI_AES128_KEY_LEN];
@@ -79,6 +91,8 @@ struct _CiKeyStore
 };
 
 EVP_PKEY *_ci_key_store_get_issuer_pkey     (CiKeyStore        *self,
+                                             GError           **error);
+gboolean  _ci_key_store_check_unlocked      (CiKeyStore        *self,
                                              GError           **error);
 
 /* ci-key-store.c, for ci-key-store-file.c */

@@ -4,19 +4,22 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The CiKeyStore object and its API. The file it reads and writes, and how
- * the secret part is sealed, are in ci-key-store-file.c.
+ * the secret part is sealed, are in ci-key-store-file.c; keys held in a
+ * PKCS#11 token instead, in ci-key-store-pkcs11.c.
  */
 
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
 
-#include "ci-key-store-private.h"
+#include "ci-key-store-pkcs11-private.h"
 #include "ci-digest.h"
 #include "ci-openssl-private.h"
 
+#include <errno.h>
 #include <string.h>
 
+#include <glib/gstdio.h>
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -37,6 +40,8 @@ G_DEFINE_QUARK (ci-keys-error-quark, ci_keys_error)
 void
 _ci_key_store_forget_secrets (CiKeyStore *self)
 {
+  if (self->token != NULL)
+    _ci_key_store_token_lock (self->token);
   /* EVP_PKEY_free() clears the EC private scalar */
   g_clear_pointer (&self->issuer_key, EVP_PKEY_free);
   g_clear_pointer (&self->audit_key, EVP_PKEY_free);
@@ -52,6 +57,7 @@ ci_key_store_finalize (GObject *object)
 
   _ci_key_store_forget_secrets (self);
   _ci_key_store_sealed_clear (&self->sealed);
+  g_clear_pointer (&self->token, _ci_key_store_token_free);
   g_clear_pointer (&self->path, g_free);
 
   G_OBJECT_CLASS (ci_key_store_parent_class)->finalize (object);
@@ -113,14 +119,20 @@ set_unlocked (CiKeyStore *self,
 
 /* ---- errors ---------------------------------------------------------- */
 
-static gboolean
-check_unlocked (CiKeyStore  *self,
-                GError     **error)
+/* Also for the X.509 builders, which fail early on a locked store. */
+gboolean
+_ci_key_store_check_unlocked (CiKeyStore  *self,
+                              GError     **error)
 {
   if (self->unlocked)
     return TRUE;
-  g_set_error_literal (error, CI_KEYS_ERROR, CI_KEYS_ERROR_LOCKED,
-                       _("The key store is locked: unlock it with the administrator's passphrase"));
+  if (self->token != NULL)
+    g_set_error_literal (error, CI_KEYS_ERROR, CI_KEYS_ERROR_LOCKED,
+                         _("The key store is locked: unlock it with the token's PIN"));
+  else
+    g_set_error_literal (error, CI_KEYS_ERROR, CI_KEYS_ERROR_LOCKED,
+                         _("The key store is locked: unlock it with the administrator's "
+                           "passphrase"));
   return FALSE;
 }
 
@@ -197,6 +209,7 @@ ci_key_store_create (const char  *path,
   self->unlocked = TRUE;
   if (!_ci_key_store_seal_and_write (self, passphrase, TRUE, error))
     return NULL;
+  self->created = TRUE;
   return g_steal_pointer (&self);
 }
 
@@ -229,11 +242,12 @@ ci_key_store_open (const char  *path,
 /**
  * ci_key_store_unlock:
  * @self: a key store
- * @passphrase: the administrator's passphrase
+ * @passphrase: the administrator's passphrase, or the token's user PIN
  * @error: return location for a #CI_KEYS_ERROR error
  *
  * Decrypts the secret keys and keeps them in memory until
- * ci_key_store_lock() or the store is finalized. Unlocking an unlocked
+ * ci_key_store_lock() or the store is finalized. For a store in a token,
+ * logs in to the token instead: the keys stay there. Unlocking an unlocked
  * store checks @passphrase again.
  *
  * Returns: %TRUE if the store is now unlocked; on
@@ -245,12 +259,13 @@ ci_key_store_unlock (CiKeyStore  *self,
                      GError     **error)
 {
   g_return_val_if_fail (CI_IS_KEY_STORE (self), FALSE);
-  g_return_val_if_fail (self->sealed.header != NULL, FALSE);
+  g_return_val_if_fail (self->token != NULL || self->sealed.header != NULL, FALSE);
   g_return_val_if_fail (passphrase != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   ci_key_store_lock (self);
-  if (!_ci_key_store_unseal (self, passphrase, error))
+  if (self->token != NULL ? !_ci_key_store_token_unlock (self->token, passphrase, error)
+                          : !_ci_key_store_unseal (self, passphrase, error))
     return FALSE;
   set_unlocked (self, TRUE);
   return TRUE;
@@ -260,7 +275,8 @@ ci_key_store_unlock (CiKeyStore  *self,
  * ci_key_store_lock:
  * @self: a key store
  *
- * Wipes the secret keys from memory. The public keys stay available.
+ * Wipes the secret keys from memory, or logs out of the token. The public
+ * keys stay available.
  */
 void
 ci_key_store_lock (CiKeyStore *self)
@@ -293,7 +309,8 @@ ci_key_store_is_unlocked (CiKeyStore *self)
  * ci_key_store_get_path:
  * @self: a key store
  *
- * Returns: (transfer none): the file of @self
+ * Returns: (transfer none): the file of @self, or the `pkcs11:` location of
+ *   its token
  */
 const char *
 ci_key_store_get_path (CiKeyStore *self)
@@ -301,6 +318,58 @@ ci_key_store_get_path (CiKeyStore *self)
   g_return_val_if_fail (CI_IS_KEY_STORE (self), NULL);
 
   return self->path;
+}
+
+/**
+ * ci_key_store_discard_new:
+ * @self: a store made by ci_key_store_create() or
+ *   ci_key_store_create_pkcs11() in this process
+ * @error: return location for a #CI_KEYS_ERROR error
+ *
+ * Undoes the creation of @self, for a setup that could not finish and will
+ * be tried again: deletes the file, or the CardIssue keys in the token. A
+ * store that was opened rather than created is never discarded. @self is
+ * locked and of no further use.
+ *
+ * Returns: %TRUE if the keys are gone
+ */
+gboolean
+ci_key_store_discard_new (CiKeyStore  *self,
+                          GError     **error)
+{
+  gboolean ok;
+
+  g_return_val_if_fail (CI_IS_KEY_STORE (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!self->created)
+    {
+      g_set_error_literal (error, CI_KEYS_ERROR, CI_KEYS_ERROR_FAILED,
+                           _("Only a key store made just now can be discarded"));
+      return FALSE;
+    }
+  if (self->token != NULL)
+    ok = _ci_key_store_destroy_token_keys (self, error);
+  else if (!(ok = g_unlink (self->path) == 0 || errno == ENOENT))
+    g_set_error (error, CI_KEYS_ERROR, CI_KEYS_ERROR_FAILED, "%s: %s", self->path,
+                 g_strerror (errno));
+  self->created = FALSE;
+  ci_key_store_lock (self);
+  return ok;
+}
+
+/**
+ * ci_key_store_is_pkcs11:
+ * @self: a key store
+ *
+ * Returns: %TRUE if the keys of @self are in a PKCS#11 token
+ */
+gboolean
+ci_key_store_is_pkcs11 (CiKeyStore *self)
+{
+  g_return_val_if_fail (CI_IS_KEY_STORE (self), FALSE);
+
+  return self->token != NULL;
 }
 
 /**
@@ -312,7 +381,7 @@ ci_key_store_get_path (CiKeyStore *self)
  *
  * Re-encrypts the same keys under @new_passphrase, with a fresh salt and
  * nonce, and replaces the file atomically. The old passphrase no longer
- * opens the new file.
+ * opens the new file. A token's PIN is changed with the token's own tools.
  *
  * Returns: %TRUE on success; on error the file is unchanged
  */
@@ -325,7 +394,14 @@ ci_key_store_change_passphrase (CiKeyStore  *self,
   g_return_val_if_fail (new_passphrase != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return check_unlocked (self, error)
+  if (self->token != NULL)
+    {
+      g_set_error_literal (error, CI_KEYS_ERROR, CI_KEYS_ERROR_FAILED,
+                           _("The keys are in a token, which has a PIN, not a passphrase: "
+                             "change the PIN with the token's own tools"));
+      return FALSE;
+    }
+  return _ci_key_store_check_unlocked (self, error)
          && check_passphrase_strength (new_passphrase, error)
          && _ci_key_store_seal_and_write (self, new_passphrase, FALSE, error);
 }
@@ -356,6 +432,8 @@ ci_key_store_get_public_key (CiKeyStore *self,
 {
   g_return_val_if_fail (CI_IS_KEY_STORE (self), NULL);
 
+  if (self->token != NULL)
+    return _ci_key_store_token_public_key (self->token, id);
   if (id == CI_KEY_ISSUER && self->sealed.issuer_pub != NULL)
     return g_bytes_ref (self->sealed.issuer_pub);
   if (id == CI_KEY_AUDIT && self->sealed.audit_pub != NULL)
@@ -401,6 +479,8 @@ ci_key_store_dup_key_id (CiKeyStore *self,
   g_return_val_if_fail (CI_IS_KEY_STORE (self), NULL);
   g_return_val_if_fail (is_key_pair (id) || is_master_key (id), NULL);
 
+  if (is_master_key (id) && self->token != NULL)
+    return self->unlocked ? _ci_key_store_token_check_value (self->token, id) : NULL;
   if (is_master_key (id))
     return self->unlocked ? master_key_check_value (self, id) : NULL;
   pub = ci_key_store_get_public_key (self, id);
@@ -443,8 +523,10 @@ ci_key_store_sign (CiKeyStore  *self,
                            _("Only the issuer and audit keys can sign"));
       return NULL;
     }
-  if (!check_unlocked (self, error))
+  if (!_ci_key_store_check_unlocked (self, error))
     return NULL;
+  if (self->token != NULL)
+    return _ci_key_store_token_sign (self->token, id, data, len, error);
   ctx = EVP_MD_CTX_new ();
   if (ctx == NULL
       || EVP_DigestSignInit_ex (ctx, NULL, "SHA256", NULL, NULL,
@@ -464,9 +546,10 @@ ci_key_store_sign (CiKeyStore  *self,
   return g_bytes_new_take (g_steal_pointer (&sig), sig_len);
 }
 
-/* The issuer key for the X.509 builders (ci-issuer-cert.c, ci-deny-list.c),
- * which sign with an EVP_PKEY. Returns a new reference, or NULL with
- * CI_KEYS_ERROR_LOCKED. */
+/* The issuer private key of a file store, for tools that sign with an
+ * EVP_PKEY (the deny list fuzzer). Returns a new reference, or NULL with
+ * CI_KEYS_ERROR_LOCKED, or CI_KEYS_ERROR_FAILED for a token, which never
+ * hands its keys out. */
 EVP_PKEY *
 _ci_key_store_get_issuer_pkey (CiKeyStore  *self,
                                GError     **error)
@@ -474,8 +557,14 @@ _ci_key_store_get_issuer_pkey (CiKeyStore  *self,
   g_return_val_if_fail (CI_IS_KEY_STORE (self), NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_unlocked (self, error))
+  if (!_ci_key_store_check_unlocked (self, error))
     return NULL;
+  if (self->token != NULL)
+    {
+      g_set_error_literal (error, CI_KEYS_ERROR, CI_KEYS_ERROR_FAILED,
+                           _("The issuer key is inside a token and never leaves it"));
+      return NULL;
+    }
   if (EVP_PKEY_up_ref (self->issuer_key) != 1)
     {
       _ci_openssl_failed (error, _("OpenSSL could not use the issuer key"));
@@ -549,7 +638,7 @@ ci_keys_verify_signature (GBytes      *public_key_der,
  * @error: return location for a #CI_KEYS_ERROR error
  *
  * Derives a card key from the master key @master with AN10922 (see
- * ci_keys_an10922_aes128()).
+ * ci_keys_an10922_aes128()); for a store in a token, inside the token.
  *
  * Returns: %TRUE on success
  */
@@ -572,8 +661,10 @@ ci_key_store_diversify (CiKeyStore    *self,
                            _("Only the card admin and card auth master keys can derive card keys"));
       return FALSE;
     }
-  if (!check_unlocked (self, error))
+  if (!_ci_key_store_check_unlocked (self, error))
     return FALSE;
+  if (self->token != NULL)
+    return _ci_key_store_token_diversify (self->token, master, m, m_len, out, error);
   return ci_keys_an10922_aes128 (master == CI_KEY_CARD_ADMIN_MASTER
                                  ? self->admin_master : self->auth_master,
                                  m, m_len, out, error);

@@ -77,6 +77,38 @@ gboolean    ci_key_store_diversify        (CiKeyStore    *self,
                                            guint8         out[16],
                                            GError       **error);
 
+/* A key store in a PKCS#11 token (ci-key-store-pkcs11.c). */
+CiKeyStore *ci_key_store_open_pkcs11      (const char    *module,
+                                           const char    *token_label,
+                                           GError       **error);
+CiKeyStore *ci_key_store_create_pkcs11    (const char    *module,
+                                           const char    *token_label,
+                                           const char    *pin,
+                                           GError       **error);
+CiKeyStore *ci_key_store_migrate_to_pkcs11 (CiKeyStore   *file_store,
+                                           const char    *module,
+                                           const char    *token_label,
+                                           const char    *pin,
+                                           char         **moved_to,
+                                           GError       **error);
+gboolean    ci_key_store_is_pkcs11        (CiKeyStore    *self);
+gboolean    ci_key_store_discard_new      (CiKeyStore    *self,
+                                           GError       **error);
+
+/* Where a key store is: a file, or pkcs11:token=LABEL?module-path=PATH. */
+gboolean    ci_key_store_location_is_pkcs11 (const char  *location);
+gboolean    ci_key_store_parse_pkcs11_uri (const char    *uri,
+                                           char         **module,
+                                           char         **token_label,
+                                           GError       **error);
+char       *ci_key_store_pkcs11_uri       (const char    *module,
+                                           const char    *token_label);
+CiKeyStore *ci_key_store_open_location    (const char    *location,
+                                           GError       **error);
+CiKeyStore *ci_key_store_create_location  (const char    *location,
+                                           const char    *secret,
+                                           GError       **error);
+
 gboolean    ci_keys_verify_signature      (GBytes        *public_key_der,
                                            const void    *data,
                                            gsize          len,

@@ -11,7 +11,6 @@
 #include "ci-services-private.h"
 #include "keys/ci-password.h"
 
-#include <glib/gstdio.h>
 
 /**
  * ci_services_operator_add:
@@ -330,8 +329,10 @@ ci_services_operator_scopes (CiServices  *self,
 /**
  * ci_services_first_run:
  * @self: a #CiServices on a database without operators
- * @keystore_path: where the new key store goes; nothing may be there yet
- * @passphrase: the key store's admin passphrase
+ * @keystore_path: where the new key store goes: a file that must not exist
+ *   yet, or the `pkcs11:` location of a token without CardIssue keys (see
+ *   ci_key_store_create_location())
+ * @passphrase: the key store's admin passphrase, or the token's user PIN
  * @login: the first administrator's login
  * @display_name: their name
  * @password: their password
@@ -339,7 +340,8 @@ ci_services_operator_scopes (CiServices  *self,
  *
  * First-run setup: creates the key store (issuer and master keys) and the
  * first administrator. If the administrator cannot be created, the new key
- * store is removed again, so the setup can simply be retried.
+ * store is removed again (the file, or the keys made in the token), so the
+ * setup can simply be retried.
  *
  * Returns: (transfer full): the administrator; the key store is set on @self
  */
@@ -353,6 +355,7 @@ ci_services_first_run (CiServices  *self,
                        GError     **error)
 {
   g_autoptr(CiKeyStore) keys = NULL;
+  g_autoptr(GError) local_error = NULL;
   CiOperator *op;
 
   g_return_val_if_fail (CI_IS_SERVICES (self), NULL);
@@ -366,7 +369,8 @@ ci_services_first_run (CiServices  *self,
                            _("This database is set up already; sign in as an administrator"));
       return NULL;
     }
-  if (g_file_test (keystore_path, G_FILE_TEST_EXISTS))
+  if (!ci_key_store_location_is_pkcs11 (keystore_path)
+      && g_file_test (keystore_path, G_FILE_TEST_EXISTS))
     {
       _ci_record (self, login, "setup.first-run", "operator", login, CI_OUTCOME_REFUSED,
                   "a key store exists already", "{}", g_get_monotonic_time ());
@@ -375,15 +379,24 @@ ci_services_first_run (CiServices  *self,
                    keystore_path);
       return NULL;
     }
-  if (!_ci_check_password (password, error)
-      || !(keys = ci_key_store_create (keystore_path, passphrase, error)))
+  if (!_ci_check_password (password, error))
     return NULL;
+  if (!(keys = ci_key_store_create_location (keystore_path, passphrase, &local_error)))
+    {
+      if (g_error_matches (local_error, CI_KEYS_ERROR, CI_KEYS_ERROR_EXISTS))
+        _ci_record (self, login, "setup.first-run", "operator", login, CI_OUTCOME_REFUSED,
+                    "a key store exists already", "{}", g_get_monotonic_time ());
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
   ci_services_set_key_store (self, keys);
   op = ci_services_setup_first_admin (self, login, display_name, password, error);
   if (op == NULL)
     {
       ci_services_set_key_store (self, NULL);
-      g_unlink (keystore_path);
+      if (!ci_key_store_discard_new (keys, &local_error))
+        g_warning ("Could not remove the key store of a failed setup: %s",
+                   local_error->message);
     }
   return op;
 }

@@ -1069,8 +1069,13 @@ _ci_check_keys (CiServices  *self,
 {
   if (self->keys != NULL && ci_key_store_is_unlocked (self->keys))
     return TRUE;
-  g_set_error_literal (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_SETUP,
-                       _("The key store is locked: unlock it with the administrator's passphrase "
-                         "before working with cards"));
+  if (self->keys != NULL && ci_key_store_is_pkcs11 (self->keys))
+    g_set_error_literal (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_SETUP,
+                         _("The key store is locked: unlock it with the token's PIN before "
+                           "working with cards"));
+  else
+    g_set_error_literal (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_SETUP,
+                         _("The key store is locked: unlock it with the administrator's "
+                           "passphrase before working with cards"));
   return FALSE;
 }

@@ -76,6 +76,15 @@ gboolean     ci_services_operator_scopes    (CiServices    *self,
                                              CiScope       *scopes,
                                              GError       **error);
 
+/* The key store (administrator) */
+gboolean     ci_services_keys_migrate_to_token (CiServices *self,
+                                             CiOperator    *actor,
+                                             const char    *module,
+                                             const char    *token_label,
+                                             const char    *pin,
+                                             char         **moved_to,
+                                             GError       **error);
+
 /* Operators and the role matrix (administrator) */
 gboolean     ci_services_operator_add       (CiServices    *self,
                                              CiOperator    *actor,
