@@ -621,13 +621,16 @@ may_have_new_card (Issue       *issue,
   return TRUE;
 }
 
-/* The new card's record, in a transaction with its audit entry. */
+/* The new card's record, in a transaction with its audit entry. Its commit
+ * doesn't wait for the disk: the check step's, which does, covers it, and
+ * the card is not written before that one is done (before_write()). The
+ * sync then overlaps the card's first commands. */
 static CiCard *
 new_record (Issue       *issue,
             CiEmployee  *employee,
             GError     **error)
 {
-  g_auto(CiCall) call = { 0 };
+  g_auto(CiCall) call = { .lazy = TRUE };
   g_autoptr(CiCard) card = ci_card_new ();
   g_autofree char *serial = NULL;
   g_autofree char *action = g_strconcat (issue->action, ".request", NULL);
