@@ -12,7 +12,6 @@
 
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
-#include <openssl/x509.h>
 
 #include "card/ci-card-data-private.h"
 #include "card/ci-card-error.h"
@@ -70,16 +69,15 @@ ci_card_key_encode (GBytes  *public_key_der,
 {
   g_autoptr(EVP_PKEY) pkey = NULL;
   g_autoptr(GByteArray) out = g_byte_array_new ();
-  const unsigned char *p;
-  guint8 point[65];
+  guint8 point[CI_P256_POINT_LEN];
   gsize len = 0;
   guint mark;
 
   g_return_val_if_fail (public_key_der != NULL, NULL);
 
-  p = g_bytes_get_data (public_key_der, NULL);
-  pkey = d2i_PUBKEY (NULL, &p, (long) g_bytes_get_size (public_key_der));
-  if (pkey == NULL || !EVP_PKEY_is_a (pkey, "EC")
+  pkey = _ci_p256_from_spki (g_bytes_get_data (public_key_der, NULL),
+                             g_bytes_get_size (public_key_der));
+  if (pkey == NULL
       || !EVP_PKEY_get_octet_string_param (pkey, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
                                            point, sizeof point, &len)
       || len != sizeof point)

@@ -450,8 +450,8 @@ new_certificate (GBytes      *spki,
                  const char  *organisation,
                  GError     **error)
 {
-  const unsigned char *p = g_bytes_get_data (spki, NULL);
-  g_autoptr(EVP_PKEY) pub = d2i_PUBKEY (NULL, &p, (long) g_bytes_get_size (spki));
+  g_autoptr(EVP_PKEY) pub = _ci_p256_from_spki (g_bytes_get_data (spki, NULL),
+                                                g_bytes_get_size (spki));
   g_autoptr(X509_NAME) name = issuer_name (organisation, error);
   g_autoptr(X509) cert = NULL;
 
