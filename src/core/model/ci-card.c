@@ -27,6 +27,7 @@ struct _CiCard
   char *reason;
   gint64 replaces;
   char *face_code;
+  char *desk;
 };
 
 G_DEFINE_FINAL_TYPE (CiCard, ci_card, G_TYPE_OBJECT)
@@ -55,6 +56,7 @@ ci_card_finalize (GObject *object)
   g_clear_pointer (&self->valid_until, g_free);
   g_clear_pointer (&self->reason, g_free);
   g_clear_pointer (&self->face_code, g_free);
+  g_clear_pointer (&self->desk, g_free);
 
   G_OBJECT_CLASS (ci_card_parent_class)->finalize (object);
 }
@@ -210,6 +212,7 @@ ci_card_copy (CiCard *self)
   copy->reason = g_strdup (self->reason);
   copy->replaces = self->replaces;
   copy->face_code = g_strdup (self->face_code);
+  copy->desk = g_strdup (self->desk);
   return copy;
 }
 
@@ -356,6 +359,27 @@ ci_card_set_face_code (CiCard     *self,
 {
   g_return_if_fail (CI_IS_CARD (self));
   ci_set_str (&self->face_code, face_code && *face_code ? face_code : NULL);
+}
+
+/**
+ * ci_card_get_desk:
+ *
+ * Returns: (nullable): the desk that made the card's latest change of state
+ *   (or created it); while the card is being issued, the desk writing it
+ */
+const char *
+ci_card_get_desk (CiCard *self)
+{
+  g_return_val_if_fail (CI_IS_CARD (self), NULL);
+  return self->desk;
+}
+
+void
+ci_card_set_desk (CiCard     *self,
+                  const char *desk)
+{
+  g_return_if_fail (CI_IS_CARD (self));
+  ci_set_str (&self->desk, desk && *desk ? desk : NULL);
 }
 
 const char *

@@ -34,6 +34,8 @@ const char *ci_card_get_valid_until (CiCard *self);
 void ci_card_set_valid_until (CiCard *self, const char *valid_until);
 const char *ci_card_get_face_code (CiCard *self);
 void ci_card_set_face_code (CiCard *self, const char *face_code);
+const char *ci_card_get_desk (CiCard *self);
+void ci_card_set_desk (CiCard *self, const char *desk);
 const char *ci_card_get_reason (CiCard *self);
 void ci_card_set_reason (CiCard *self, const char *reason);
 gint64 ci_card_get_replaces (CiCard *self);

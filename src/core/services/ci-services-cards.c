@@ -126,6 +126,7 @@ ci_services_card_set_state (CiServices   *self,
   from = ci_card_get_state (card);
   ci_card_set_state (card, state);
   ci_card_set_reason (card, reason);
+  ci_card_set_desk (card, self->desk);
   if (!ci_store_card_set_state (self->store, card, from, error))
     return _ci_call_fail (&call, error);
   return _ci_call_commit (&call, error);

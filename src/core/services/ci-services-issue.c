@@ -55,6 +55,7 @@ typedef struct
   const CiFaceTemplate *face_template;  /* the options', or opened by name */
   CiFaceTemplate       *opened_template;
   gboolean              binds_face;  /* a new card: its face code is made at verify */
+  gint64                writing;     /* the serial claimed in this desk's writing set */
   GThreadPool          *recorder;    /* commits, in order, see record_step() */
   GMutex                lock;
   GCond                 recorded;
@@ -72,6 +73,8 @@ issue_clear (Issue *issue)
       g_cond_clear (&issue->recorded);
     }
   g_clear_error (&issue->record_error);
+  if (issue->writing != 0)
+    _ci_services_writing_end (issue->services, issue->writing);
   g_clear_object (&issue->card);
   g_clear_pointer (&issue->serial, g_free);
   g_clear_pointer (&issue->card_types, g_ptr_array_unref);
@@ -122,8 +125,10 @@ not_recorded (Issue       *issue,
               const char  *what,
               GError      *error)
 {
-  g_warning ("Card %s, %s: %s", issue->serial ? issue->serial : "(none yet)", what,
-             error->message);
+  /* Another desk coming first is no fault here; the audit entry says it. */
+  if (!g_error_matches (error, CI_STORE_ERROR, CI_STORE_ERROR_CONFLICT))
+    g_warning ("Card %s, %s: %s", issue->serial ? issue->serial : "(none yet)", what,
+               error->message);
   g_mutex_lock (&issue->lock);
   if (issue->record_error == NULL)
     issue->record_error = g_steal_pointer (&error);
@@ -165,6 +170,55 @@ bind_face (Issue   *issue,
   return ci_store_card_set_face_code (issue->services->store, issue->card, error);
 }
 
+/* An employee has one active card at most. The claim on the card's record
+ * (claim_record()) keeps two desks from issuing for one employee at once;
+ * this check, in the transaction that would activate the card, holds even
+ * when a desk took over a record another desk had left. A card that loses
+ * is revoked there and then, so that its serial goes on the deny list: it is
+ * signed, and a door would otherwise take it. */
+static gboolean
+only_active_card (Issue   *issue,
+                  CiCall  *call,
+                  GError **error)
+{
+  CiStore *store = issue->services->store;
+  g_autoptr(GPtrArray) cards = ci_store_card_list (store, ci_card_get_employee_id (issue->card),
+                                                   error);
+  g_autofree char *reason = NULL;
+  CiCard *other = NULL;
+  CiCardState from = ci_card_get_state (issue->card);
+  GError *local = NULL;
+
+  if (cards == NULL)
+    return FALSE;
+  for (guint i = 0; i < cards->len && other == NULL; i++)
+    if (ci_card_get_state (cards->pdata[i]) == CI_CARD_ACTIVE
+        && ci_card_get_serial (cards->pdata[i]) != ci_card_get_serial (issue->card))
+      other = cards->pdata[i];
+  if (other == NULL)
+    return TRUE;
+  {
+    g_autofree char *serial = ci_card_format_serial (ci_card_get_serial (other));
+
+    reason = g_strdup_printf (
+        /* Translators: a card serial; another card serial; a desk id. */
+        _("Card %s was not activated: card %s of the same employee became active first, at "
+          "desk %s. This card is revoked; destroy it."),
+        issue->serial, serial, ci_card_get_desk (other) ? ci_card_get_desk (other) : "?");
+  }
+  ci_card_set_state (issue->card, CI_CARD_REVOKED);
+  ci_card_set_reason (issue->card, "another card of the employee became active first");
+  if (!ci_store_card_set_state (store, issue->card, from, &local)
+      || !_ci_call_commit_failed (call, reason, &local))
+    {
+      ci_card_set_state (issue->card, from);
+      g_propagate_error (error, local);
+      return FALSE;
+    }
+  g_set_error_literal (error, CI_STORE_ERROR, CI_STORE_ERROR_CONFLICT, reason);
+  return FALSE;
+}
+
 /* One step's audit entry and the card's state in the store, each a durable
  * commit. Takes @error, the step's. */
 static void
@@ -193,13 +247,15 @@ commit_step (Issue       *issue,
       _ci_call_fail (&call, &step_error);
       return;
     }
-  if ((state_after (step) != CI_CARD_REQUESTED
-       && !advance (issue->services->store, issue->card, state_after (step), &local))
+  if ((step == CI_ISSUE_STEP_VERIFY && ci_card_get_state (issue->card) != CI_CARD_ACTIVE
+       && !only_active_card (issue, &call, &local))
+      || (state_after (step) != CI_CARD_REQUESTED
+          && !advance (issue->services->store, issue->card, state_after (step), &local))
       || (step == CI_ISSUE_STEP_VERIFY && issue->binds_face && !bind_face (issue, &local)))
     {
-      GError *copy = g_error_copy (local);
-
-      _ci_call_fail (&call, &copy);
+      /* only_active_card() may have ended the call with its own entry. */
+      if (call.in_transaction)
+        _ci_call_fail (&call, &local);
       goto failed;
     }
   if (_ci_call_commit (&call, &local))
@@ -347,6 +403,12 @@ finish_recording (Issue          *issue,
   wait_recorded (issue);
   if (!card_ok || issue->record_error == NULL)
     return card_ok;
+  /* Another desk came first: the store is right, and the message says what to do. */
+  if (g_error_matches (issue->record_error, CI_STORE_ERROR, CI_STORE_ERROR_CONFLICT))
+    {
+      g_propagate_error (error, g_steal_pointer (&issue->record_error));
+      return FALSE;
+    }
   g_propagate_prefixed_error (error, g_steal_pointer (&issue->record_error),
                               /* Translators: %s is a card serial; the store's own error
                                * message follows. */
@@ -621,32 +683,127 @@ may_have_new_card (Issue       *issue,
   return TRUE;
 }
 
-/* The new card's record, in a transaction with its audit entry. Its commit
- * doesn't wait for the disk: the check step's, which does, covers it, and
- * the card is not written before that one is done (before_write()). The
- * sync then overlaps the card's first commands. */
-static CiCard *
-new_record (Issue       *issue,
-            CiEmployee  *employee,
-            GError     **error)
+/* How long a card being issued stays its desk's: a card is written in
+ * seconds, so a record that no step touched for this long was left behind. */
+#define CLAIM_US (2 * G_TIME_SPAN_MINUTE)
+
+/* No other desk, and no other reader of this one, is issuing a card for the
+ * employee now: its unfinished record names the desk, and a step touched it
+ * within CLAIM_US. */
+static gboolean
+no_card_in_progress (Issue       *issue,
+                     CiEmployee  *employee,
+                     GPtrArray   *cards,
+                     GError     **error)
 {
+  CiServices *self = issue->services;
+  gint64 now = g_get_real_time ();
+
+  for (guint i = 0; i < cards->len; i++)
+    {
+      CiCard *card = cards->pdata[i];
+      const char *desk = ci_card_get_desk (card);
+      g_autofree char *serial = NULL;
+      g_autoptr(GDateTime) since = NULL, until = NULL;
+      g_autofree char *since_text = NULL, *until_text = NULL;
+
+      if (!is_unfinished (card))
+        continue;
+      serial = ci_card_format_serial (ci_card_get_serial (card));
+      if (_ci_services_is_writing (self, ci_card_get_serial (card)))
+        {
+          g_set_error (error, CI_STORE_ERROR, CI_STORE_ERROR_CONFLICT,
+                       /* Translators: an employee number, then a card serial. */
+                       _("A card for %s (card %s) is being written in another reader of this "
+                         "desk. Wait until it is done."), ci_employee_get_number (employee),
+                       serial);
+          return FALSE;
+        }
+      if (desk == NULL || g_str_equal (desk, self->desk)
+          || now - ci_card_get_state_changed_at (card) >= CLAIM_US)
+        continue;
+      since = g_date_time_new_from_unix_local (ci_card_get_state_changed_at (card)
+                                               / G_USEC_PER_SEC);
+      until = g_date_time_add (since, CLAIM_US);
+      since_text = g_date_time_format (since, "%H:%M:%S");
+      until_text = g_date_time_format (until, "%H:%M:%S");
+      g_set_error (error, CI_STORE_ERROR, CI_STORE_ERROR_CONFLICT,
+                   /* Translators: an employee number; a card serial; a desk id; two times of
+                    * day. */
+                   _("A card for %s (card %s) is being issued at desk %s, last step at %s. "
+                     "Wait until that desk is done; if it stopped, this desk may issue from "
+                     "%s on."), ci_employee_get_number (employee), serial, desk, since_text,
+                   until_text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The employee's newest record that nothing was written for yet, if it is
+ * this desk's or nobody's: another desk's record may have a card that
+ * carries its serial, torn before the store heard of it. */
+static CiCard *
+reusable_record (Issue     *issue,
+                 GPtrArray *cards)
+{
+  for (guint i = cards->len; i > 0; i--)
+    {
+      CiCard *card = cards->pdata[i - 1];
+      const char *desk = ci_card_get_desk (card);
+
+      if (ci_card_get_state (card) == CI_CARD_REQUESTED
+          && ci_card_get_replaces (card) == issue->options->replaces
+          && (desk == NULL || g_str_equal (desk, issue->services->desk)))
+        return card;
+    }
+  return NULL;
+}
+
+/* A blank card's record: reused or new, claimed for this desk, in one
+ * transaction with what it was decided on, so that two desks can neither
+ * write one serial onto two cards nor give one employee two first cards.
+ * Its commit doesn't wait for the disk: the check step's, which does, covers
+ * it, and the card is not written before that one is done (before_write()).
+ * A refusal is the check step's failure, audited there. */
+static CiCard *
+claim_record (Issue       *issue,
+              CiEmployee  *employee,
+              GError     **error)
+{
+  CiServices *self = issue->services;
   g_auto(CiCall) call = { .lazy = TRUE };
-  g_autoptr(CiCard) card = ci_card_new ();
+  g_autoptr(GPtrArray) cards = NULL;
+  g_autoptr(CiCard) card = NULL;
   g_autofree char *serial = NULL;
   g_autofree char *action = g_strconcat (issue->action, ".request", NULL);
+  CiCard *reused;
 
   wait_recorded (issue);
-  if (!_ci_call_start (&call, issue->services, issue->actor, action, issue->permission, TRUE,
-                       "employee", ci_employee_get_number (employee), error))
+  if (!_ci_call_start (&call, self, issue->actor, action, issue->permission, TRUE,
+                       "employee", ci_employee_get_number (employee), error)
+      || !(cards = ci_store_card_list (self->store, ci_employee_get_id (employee), error))
+      || !no_card_in_progress (issue, employee, cards, error)
+      || !may_have_new_card (issue, employee, cards, error))
     return NULL;
-  ci_card_set_employee_id (card, ci_employee_get_id (employee));
-  ci_card_set_state (card, CI_CARD_REQUESTED);
-  ci_card_set_valid_until (card, ci_employee_get_valid_until (employee));
-  ci_card_set_replaces (card, issue->options->replaces);
-  if (!ci_store_card_insert (issue->services->store, card, error))
+  if ((reused = reusable_record (issue, cards)) != NULL)
     {
-      _ci_call_fail (&call, error);
-      return NULL;
+      /* Same state, fresh time and this desk: the claim. */
+      card = g_object_ref (reused);
+      ci_card_set_desk (card, self->desk);
+      if (!ci_store_card_set_state (self->store, card, CI_CARD_REQUESTED, error))
+        return NULL;
+      _ci_call_detail (&call, "record", "reused");
+    }
+  else
+    {
+      card = ci_card_new ();
+      ci_card_set_employee_id (card, ci_employee_get_id (employee));
+      ci_card_set_state (card, CI_CARD_REQUESTED);
+      ci_card_set_valid_until (card, ci_employee_get_valid_until (employee));
+      ci_card_set_replaces (card, issue->options->replaces);
+      ci_card_set_desk (card, self->desk);
+      if (!ci_store_card_insert (self->store, card, error))
+        return NULL;
     }
   serial = ci_card_format_serial (ci_card_get_serial (card));
   _ci_call_subject (&call, "card", serial);
@@ -656,11 +813,13 @@ new_record (Issue       *issue,
 
       _ci_call_detail (&call, "replaces", old);
     }
+  /* The store's transaction holds this desk's other readers too. */
+  _ci_services_writing_begin (self, ci_card_get_serial (card));
+  issue->writing = ci_card_get_serial (card);
   return _ci_call_commit (&call, error) ? g_steal_pointer (&card) : NULL;
 }
 
-/* A half-written card names its record; a blank one takes the employee's
- * newest record that nothing was written for yet, or a new one. */
+/* A half-written card names its record; a blank one claims one. */
 static CiCard *
 find_record (Issue              *issue,
              CiEmployee         *employee,
@@ -668,38 +827,27 @@ find_record (Issue              *issue,
              GError            **error)
 {
   CiStore *store = issue->services->store;
-  g_autoptr(GPtrArray) cards = NULL;
+  g_autoptr(CiCard) card = NULL;
 
-  if (check->serial != NULL)
+  if (check->serial == NULL)
+    return claim_record (issue, employee, error);
+  card = ci_store_card_get (store, g_ascii_strtoll (check->serial, NULL, 10), error);
+  if (card == NULL)
+    return NULL;
+  if (ci_card_get_employee_id (card) != ci_employee_get_id (employee) || !is_unfinished (card))
     {
-      gint64 serial = g_ascii_strtoll (check->serial, NULL, 10);
-      g_autoptr(CiCard) card = ci_store_card_get (store, serial, error);
-
-      if (card == NULL)
-        return NULL;
-      if (ci_card_get_employee_id (card) != ci_employee_get_id (employee) || !is_unfinished (card))
-        {
-          g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_WRONG_CARD,
-                       /* Translators: a card serial; the card's state as the database keeps
-                        * it, such as “active”; an employee number. */
-                       _("This card is card %s, which is %s and not being issued to %s. "
-                         "Use a blank card."), check->serial,
-                       ci_card_state_to_string (ci_card_get_state (card)),
-                       ci_employee_get_number (employee));
-          return NULL;
-        }
-      return g_steal_pointer (&card);
+      g_set_error (error, CI_CARD_ERROR, CI_CARD_ERROR_WRONG_CARD,
+                   /* Translators: a card serial; the card's state as the database keeps
+                    * it, such as “active”; an employee number. */
+                   _("This card is card %s, which is %s and not being issued to %s. "
+                     "Use a blank card."), check->serial,
+                   ci_card_state_to_string (ci_card_get_state (card)),
+                   ci_employee_get_number (employee));
+      return NULL;
     }
-  cards = ci_store_card_list (store, ci_employee_get_id (employee), error);
-  if (cards == NULL)
-    return NULL;
-  for (guint i = cards->len; i > 0; i--)
-    if (ci_card_get_state (cards->pdata[i - 1]) == CI_CARD_REQUESTED
-        && ci_card_get_replaces (cards->pdata[i - 1]) == issue->options->replaces)
-      return g_object_ref (cards->pdata[i - 1]);
-  if (!may_have_new_card (issue, employee, cards, error))
-    return NULL;
-  return new_record (issue, employee, error);
+  /* Its steps from here on are this desk's. */
+  ci_card_set_desk (card, issue->services->desk);
+  return g_steal_pointer (&card);
 }
 
 /* --- the service ------------------------------------------------------- */

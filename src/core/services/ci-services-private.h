@@ -18,6 +18,9 @@ struct _CiServices
   CiAuditLog *audit;
   CiKeyStore *keys;
   char       *desk;
+
+  GMutex      writing_lock;
+  GHashTable *writing;      /* serials this desk is issuing now, on any reader */
 };
 
 /**
@@ -59,6 +62,9 @@ void      _ci_call_subject   (CiCall       *call,
                               const char   *subject_id);
 gboolean  _ci_call_commit    (CiCall       *call,
                               GError      **error);
+gboolean  _ci_call_commit_failed (CiCall     *call,
+                                  const char *reason,
+                                  GError    **error);
 gboolean  _ci_call_fail      (CiCall       *call,
                               GError      **error);
 CiScope   _ci_call_also_may  (CiCall       *call,
@@ -77,6 +83,12 @@ gboolean  _ci_record         (CiServices   *self,
                               const char   *reason,
                               const char   *details,
                               gint64        started);
+gboolean  _ci_services_writing_begin (CiServices *self,
+                                      gint64      serial);
+void      _ci_services_writing_end   (CiServices *self,
+                                      gint64      serial);
+gboolean  _ci_services_is_writing    (CiServices *self,
+                                      gint64      serial);
 gboolean  _ci_check_password (const char   *password,
                               GError      **error);
 gboolean  _ci_check_keys     (CiServices   *self,

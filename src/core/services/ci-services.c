@@ -33,6 +33,8 @@ ci_services_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->keys);
   g_clear_pointer (&self->desk, g_free);
+  g_clear_pointer (&self->writing, g_hash_table_unref);
+  g_mutex_clear (&self->writing_lock);
 
   G_OBJECT_CLASS (ci_services_parent_class)->finalize (object);
 }
@@ -46,6 +48,8 @@ ci_services_class_init (CiServicesClass *klass)
 static void
 ci_services_init (CiServices *self)
 {
+  g_mutex_init (&self->writing_lock);
+  self->writing = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 }
 
 /**
@@ -123,6 +127,39 @@ ci_services_shutdown (CiServices *self)
   if (self->keys != NULL && ci_key_store_is_unlocked (self->keys)
       && !ci_audit_log_checkpoint (self->audit, &error))
     g_warning ("Could not sign the audit log at shutdown: %s", error->message);
+}
+
+/* ─── cards being written ───────────────────────────────────────────────── */
+
+/* The store says which desk is issuing a card; within this desk, these say
+ * whether one of its readers is writing it right now. */
+
+/* Returns: %FALSE if @serial is being written already */
+gboolean
+_ci_services_writing_begin (CiServices *self,
+                            gint64      serial)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->writing_lock);
+
+  return g_hash_table_add (self->writing, g_memdup2 (&serial, sizeof serial));
+}
+
+void
+_ci_services_writing_end (CiServices *self,
+                          gint64      serial)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->writing_lock);
+
+  g_hash_table_remove (self->writing, &serial);
+}
+
+gboolean
+_ci_services_is_writing (CiServices *self,
+                         gint64      serial)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->writing_lock);
+
+  return g_hash_table_contains (self->writing, &serial);
 }
 
 /* ─── the call helpers ─────────────────────────────────────────────────── */
@@ -320,18 +357,11 @@ end_transaction (CiCall *call)
     }
 }
 
-/**
- * _ci_call_commit:
- * @call: a started #CiCall
- * @error: return location for a #CI_STORE_ERROR error
- *
- * Writes the "ok" audit entry in the call's transaction and commits both.
- *
- * Returns: %TRUE if the call's work is durable
- */
-gboolean
-_ci_call_commit (CiCall  *call,
-                 GError **error)
+static gboolean
+commit_call (CiCall      *call,
+             CiOutcome    outcome,
+             const char  *reason,
+             GError     **error)
 {
   g_autofree char *details = details_json (call);
   CiStore *store = call->services->store;
@@ -339,7 +369,7 @@ _ci_call_commit (CiCall  *call,
   gboolean ok;
 
   entry_init (&entry, ci_operator_get_login (call->actor), call->action, call->subject_type,
-              call->subject_id, CI_OUTCOME_OK, NULL, details, call->started);
+              call->subject_id, outcome, reason, details, call->started);
   if (!call->in_transaction)
     ok = ci_audit_log_append (call->services->audit, &entry, error);
   else
@@ -357,6 +387,42 @@ _ci_call_commit (CiCall  *call,
     record_call (call, CI_OUTCOME_FAILED, error && *error ? (*error)->message : "commit failed");
   ci_audit_entry_clear (&entry);
   return ok;
+}
+
+/**
+ * _ci_call_commit:
+ * @call: a started #CiCall
+ * @error: return location for a #CI_STORE_ERROR error
+ *
+ * Writes the "ok" audit entry in the call's transaction and commits both.
+ *
+ * Returns: %TRUE if the call's work is durable
+ */
+gboolean
+_ci_call_commit (CiCall  *call,
+                 GError **error)
+{
+  return commit_call (call, CI_OUTCOME_OK, NULL, error);
+}
+
+/**
+ * _ci_call_commit_failed:
+ * @call: a started #CiCall
+ * @reason: why the call failed
+ * @error: return location for a #CI_STORE_ERROR error
+ *
+ * For a call that failed and changed the store to leave things safe (a card
+ * that must not be used is revoked, say): commits those changes with the
+ * "failed" audit entry, in one transaction.
+ *
+ * Returns: %TRUE if the changes are durable
+ */
+gboolean
+_ci_call_commit_failed (CiCall      *call,
+                        const char  *reason,
+                        GError     **error)
+{
+  return commit_call (call, CI_OUTCOME_FAILED, reason, error);
 }
 
 /**

@@ -288,7 +288,7 @@ pg_grant_list (CiStore  *store,
 
 #define CARD_COLUMNS \
   "serial, employee_id, sequence, state, state_changed_at, created_at, valid_until, reason, " \
-  "replaces, face_code"
+  "replaces, face_code, desk"
 
 static CiCard *
 card_from_row (const PGresult *r,
@@ -306,6 +306,7 @@ card_from_row (const PGresult *r,
   ci_card_set_reason (c, _ci_pg_peek (r, row, 7));
   ci_card_set_replaces (c, _ci_pg_int (r, row, 8));
   ci_card_set_face_code (c, _ci_pg_peek (r, row, 9));
+  ci_card_set_desk (c, _ci_pg_peek (r, row, 10));
   return c;
 }
 
@@ -329,10 +330,11 @@ pg_card_insert (CiStore  *store,
   _ci_pg_param_text (&p, ci_card_get_valid_until (card));
   _ci_pg_param_text (&p, ci_card_get_reason (card));
   _ci_pg_param_id (&p, ci_card_get_replaces (card));
+  _ci_pg_param_text (&p, ci_card_get_desk (card) ? ci_card_get_desk (card) : "");
   r = _ci_pg_change (self,
     "INSERT INTO card (employee_id, sequence, state, state_changed_at, created_at, valid_until,"
-    " reason, replaces) SELECT $1::bigint, COALESCE(MAX(sequence), 0) + 1, $2::integer,"
-    " $3::bigint, $3::bigint, $4::text, $5::text, $6::bigint"
+    " reason, replaces, desk) SELECT $1::bigint, COALESCE(MAX(sequence), 0) + 1, $2::integer,"
+    " $3::bigint, $3::bigint, $4::text, $5::text, $6::bigint, $7::text"
     " FROM card WHERE employee_id = $1::bigint RETURNING serial, sequence", &p, NULL, error);
   if (r == NULL)
     return FALSE;
@@ -422,8 +424,10 @@ pg_card_set_state (CiStore      *store,
   _ci_pg_param_text (&p, ci_card_get_reason (card));
   _ci_pg_param_int (&p, ci_card_get_serial (card));
   _ci_pg_param_int (&p, from);
+  _ci_pg_param_text (&p, ci_card_get_desk (card) ? ci_card_get_desk (card) : "");
   r = _ci_pg_change (self, "UPDATE card SET state = $1::integer, state_changed_at = $2::bigint,"
-                           " reason = $3::text WHERE serial = $4::bigint AND state = $5::integer",
+                           " reason = $3::text, desk = $6::text"
+                           " WHERE serial = $4::bigint AND state = $5::integer",
                      &p, NULL, error);
   if (r == NULL)
     return FALSE;

@@ -110,7 +110,7 @@ void           _ci_store_pg_audit_class_init  (CiStoreClass *store_class);
 
 /* The schema version PostgreSQL databases are at: the same numbers as the
  * SQLite schema, so a version means the same records on either backend. */
-#define CI_STORE_PG_SCHEMA_VERSION 3
+#define CI_STORE_PG_SCHEMA_VERSION 4
 
 /* Opens a database migrated only up to @version (0, or the current version),
  * so tests can start from an empty database and check that a later open

@@ -670,6 +670,10 @@ static const char schema_v3[] =
   "  FOR EACH ROW WHEN (OLD.state IS DISTINCT FROM NEW.state)"
   "  EXECUTE FUNCTION card_record_transition();";
 
+/* v4, as SQLite's: the desk that made each card's latest change. */
+static const char schema_v4[] =
+  "ALTER TABLE card ADD COLUMN desk text NOT NULL DEFAULT '';";
+
 /* PostgreSQL databases begin at version 3; a later version adds its step here,
  * as the SQLite backend adds one to its list. */
 static const struct
@@ -678,6 +682,7 @@ static const struct
   const char *sql;
 } migrations[] = {
   { 3, schema_v3 },
+  { 4, schema_v4 },
 };
 
 /* Returns: the schema version, 0 for an empty database, -1 on error */

@@ -300,14 +300,14 @@ sqlite_grant_list (CiStore  *store,
 
 #define CARD_COLUMNS \
   "serial, employee_id, sequence, state, state_changed_at, created_at, valid_until, reason, " \
-  "replaces, face_code"
+  "replaces, face_code, desk"
 
 static CiCard *
 card_from_row (sqlite3_stmt *s)
 {
   CiCard *c = ci_card_new ();
   g_autofree char *until = _ci_sqlite_col_text (s, 6), *reason = _ci_sqlite_col_text (s, 7);
-  g_autofree char *face_code = _ci_sqlite_col_text (s, 9);
+  g_autofree char *face_code = _ci_sqlite_col_text (s, 9), *desk = _ci_sqlite_col_text (s, 10);
 
   ci_card_set_serial (c, sqlite3_column_int64 (s, 0));
   ci_card_set_employee_id (c, sqlite3_column_int64 (s, 1));
@@ -319,6 +319,7 @@ card_from_row (sqlite3_stmt *s)
   ci_card_set_reason (c, reason);
   ci_card_set_replaces (c, sqlite3_column_int64 (s, 8));
   ci_card_set_face_code (c, face_code);
+  ci_card_set_desk (c, desk);
   return c;
 }
 
@@ -333,7 +334,8 @@ sqlite_card_insert (CiStore  *store,
   LOCK (self);
   sqlite3_stmt *s = _ci_sqlite_stmt (self,
     "INSERT INTO card (employee_id, sequence, state, state_changed_at, created_at, valid_until,"
-    " reason, replaces) SELECT ?1, COALESCE(MAX(sequence), 0) + 1, ?2, ?3, ?3, ?4, ?5, ?6"
+    " reason, replaces, desk) SELECT ?1, COALESCE(MAX(sequence), 0) + 1, ?2, ?3, ?3, ?4, ?5, ?6,"
+    " ?7"
     " FROM card WHERE employee_id = ?1 RETURNING serial, sequence", error);
   gint64 now = g_get_real_time ();
   int rc;
@@ -347,6 +349,8 @@ sqlite_card_insert (CiStore  *store,
   _ci_sqlite_bind_text (s, 5, ci_card_get_reason (card));
   if (ci_card_get_replaces (card) > 0)
     sqlite3_bind_int64 (s, 6, ci_card_get_replaces (card));
+  sqlite3_bind_text (s, 7, ci_card_get_desk (card) ? ci_card_get_desk (card) : "", -1,
+                     SQLITE_TRANSIENT);
   rc = sqlite3_step (s);
   if (rc == SQLITE_ROW)
     {
@@ -434,8 +438,8 @@ sqlite_card_set_state (CiStore      *store,
   CiStoreSqlite *self = STORE (store);
   LOCK (self);
   sqlite3_stmt *s =
-      _ci_sqlite_stmt (self, "UPDATE card SET state = ?1, state_changed_at = ?2, reason = ?3"
-                             " WHERE serial = ?4 AND state = ?5", error);
+      _ci_sqlite_stmt (self, "UPDATE card SET state = ?1, state_changed_at = ?2, reason = ?3,"
+                             " desk = ?6 WHERE serial = ?4 AND state = ?5", error);
   gint64 now = g_get_real_time ();
 
   if (s == NULL)
@@ -445,6 +449,8 @@ sqlite_card_set_state (CiStore      *store,
   _ci_sqlite_bind_text (s, 3, ci_card_get_reason (card));
   sqlite3_bind_int64 (s, 4, ci_card_get_serial (card));
   sqlite3_bind_int (s, 5, from);
+  sqlite3_bind_text (s, 6, ci_card_get_desk (card) ? ci_card_get_desk (card) : "", -1,
+                     SQLITE_TRANSIENT);
   if (!_ci_sqlite_step_done (self, s, error))
     return FALSE;
   if (sqlite3_changes (self->db) == 0)

@@ -68,7 +68,7 @@ void           _ci_store_sqlite_people_class_init (CiStoreClass *store_class);
 void           _ci_store_sqlite_access_class_init (CiStoreClass *store_class);
 void           _ci_store_sqlite_audit_class_init  (CiStoreClass *store_class);
 
-#define CI_STORE_SQLITE_SCHEMA_VERSION 3
+#define CI_STORE_SQLITE_SCHEMA_VERSION 4
 
 /* Opens a database migrated only up to @version, so tests can build an older
  * schema and check that a later open migrates it. */

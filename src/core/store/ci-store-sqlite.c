@@ -350,7 +350,12 @@ static const char schema_v2[] =
 static const char schema_v3[] =
   "ALTER TABLE card ADD COLUMN face_code TEXT NOT NULL DEFAULT '';";
 
-static const char * const migrations[] = { schema_v1, schema_v2, schema_v3 };
+/* v4: which desk made each card's latest change; while a card is being
+ * issued, the desk writing it, so that another desk does not take its record. */
+static const char schema_v4[] =
+  "ALTER TABLE card ADD COLUMN desk TEXT NOT NULL DEFAULT '';";
+
+static const char * const migrations[] = { schema_v1, schema_v2, schema_v3, schema_v4 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == CI_STORE_SQLITE_SCHEMA_VERSION);
 
