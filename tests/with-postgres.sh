@@ -11,6 +11,10 @@
 # the script runs the server as the "postgres" user, which owns the directory.
 # Exits 77 (skipped) when PostgreSQL is not installed.
 #
+# The server runs with fsync off, as nothing it writes is kept; with
+# CI_TEST_PG_DURABLE set to 1 it keeps PostgreSQL's defaults instead, for
+# benchmarks whose figures are about commits that reach the disk.
+#
 # Exported to COMMAND:
 #   CI_TEST_PG_URI   a libpq connection string for the database "cardissue",
 #                    owned by the superuser "cardissue" (no password)
@@ -71,9 +75,12 @@ fi
 
 # Started in the foreground of a background job, not daemonised by pg_ctl, so
 # it stays in this process group: a test runner that kills the group on a
-# timeout takes the server with it. fsync is off: the cluster is thrown away.
+# timeout takes the server with it. fsync is off, unless CI_TEST_PG_DURABLE
+# asks otherwise: the cluster is thrown away.
+durability=(-c fsync=off -c full_page_writes=off)
+[[ ${CI_TEST_PG_DURABLE:-} == 1 ]] && durability=()
 "${as_server[@]}" "$bindir/postgres" -D "$dir/data" -k "$dir" -p 5432 \
-  -c listen_addresses= -c fsync=off -c full_page_writes=off \
+  -c listen_addresses= "${durability[@]}" \
   > "$dir/postgres.log" 2>&1 &
 server_pid=$!
 
