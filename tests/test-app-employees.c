@@ -484,7 +484,7 @@ test_edit_conflict (void)
   CI_TEST_WAIT_FOR (!ci_employee_editor_get_busy (editor)
                     && gtk_widget_get_visible (GTK_WIDGET (message)));
   g_test_message ("conflict: %s", gtk_label_get_text (message));
-  g_assert_nonnull (strstr (gtk_label_get_text (message), "changed by someone else"));
+  g_assert_nonnull (strstr (gtk_label_get_text (message), "was changed by Helga Richter (HR) at "));
   g_assert_true (find_editor () == editor);
   g_assert_cmpstr (gtk_editable_get_text (editor_child (editor, "job_title_row")), ==,
                    "Senior Dispatcher");

@@ -1511,6 +1511,9 @@ test_employee_conflict (Fixture       *fx,
   ci_employee_set_department (second, "Army");
   g_assert_false (ci_services_employee_update (fx->services, fx->ops[ROLE_HR], second, &error));
   g_assert_error (error, CI_STORE_ERROR, CI_STORE_ERROR_CONFLICT);
+  /* Who came first, and where: from the audit log. */
+  g_assert_nonnull (strstr (error->message, "changed by Hanna Human at "));
+  g_assert_nonnull (strstr (error->message, "(desk " DESK ")"));
   g_clear_error (&error);
   after = snapshot (fx);
   g_assert_cmpstr (after, ==, before);

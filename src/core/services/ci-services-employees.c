@@ -42,6 +42,63 @@ ci_services_employee_enroll (CiServices  *self,
   return _ci_call_commit (&call, error);
 }
 
+typedef struct
+{
+  char   *login;
+  char   *desk;
+  gint64  time_us;
+} LastEdit;
+
+static gboolean
+take_last_edit (const CiAuditEntry *entry,
+                gpointer            user_data)
+{
+  LastEdit *last = user_data;
+
+  last->login = g_strdup (entry->operator_login);
+  last->desk = g_strdup (entry->desk);
+  last->time_us = entry->time_us;
+  return FALSE;
+}
+
+/* An edit that came second: says who saved the employee meanwhile, and when,
+ * as the audit log has it, so that the operator can ask them. */
+static void
+explain_conflict (CiServices  *self,
+                  CiEmployee  *employee,
+                  GError     **error)
+{
+  CiAuditFilter filter = {
+    .action_prefix = "employee.edit",
+    .subject_id = ci_employee_get_number (employee),
+    .outcomes = 1u << CI_OUTCOME_OK,
+    .newest_first = TRUE,
+    .limit = 1,
+  };
+  LastEdit last = { 0 };
+  g_autoptr(CiOperator) op = NULL;
+  g_autoptr(GDateTime) at = NULL;
+  g_autofree char *when = NULL;
+
+  if (error == NULL || !g_error_matches (*error, CI_STORE_ERROR, CI_STORE_ERROR_CONFLICT)
+      || !ci_store_audit_foreach (self->store, &filter, take_last_edit, &last, NULL)
+      || last.login == NULL)
+    goto out;
+  op = ci_store_operator_get (self->store, last.login, NULL);
+  at = g_date_time_new_from_unix_local (last.time_us / G_USEC_PER_SEC);
+  when = g_date_time_format (at, "%Y-%m-%d %H:%M");
+  g_clear_error (error);
+  g_set_error (error, CI_STORE_ERROR, CI_STORE_ERROR_CONFLICT,
+               /* Translators: an employee number; an operator's name; a date and time; a
+                * desk id. */
+               _("Employee %s was changed by %s at %s (desk %s) since you opened it; reload it "
+                 "and make your change again"), ci_employee_get_number (employee),
+               op ? ci_operator_get_display_name (op) : last.login, when, last.desk);
+out:
+  g_free (last.login);
+  g_free (last.desk);
+}
+
 /**
  * ci_services_employee_update:
  * @self: a #CiServices
@@ -76,6 +133,7 @@ ci_services_employee_update (CiServices  *self,
     {
       /* Rolled back: the record is still at the version it was read at. */
       ci_employee_set_version (employee, version);
+      explain_conflict (self, employee, error);
       return call.in_transaction ? _ci_call_fail (&call, error) : FALSE;
     }
   return TRUE;
