@@ -39,7 +39,25 @@ typedef struct
   char        *image[2];
   CiOperator  *admin;
   CiOperator  *hr;
+  CiOperator  *security;
+  CiOperator  *front_desk;
 } Desks;
+
+static CiOperator *
+add_operator (Desks      *d,
+              const char *login,
+              CiRole      roles)
+{
+  g_autoptr(GError) error = NULL;
+  CiOperator *op = ci_operator_new ();
+
+  ci_operator_set_login (op, login);
+  ci_operator_set_display_name (op, login);
+  ci_operator_set_roles (op, roles);
+  g_assert_true (ci_services_operator_add (d->desk[0], d->admin, op, HR_PASSWORD, &error));
+  g_assert_no_error (error);
+  return op;
+}
 
 static void
 desks_set_up (Desks         *d,
@@ -66,12 +84,9 @@ desks_set_up (Desks         *d,
   d->admin = ci_services_setup_first_admin (d->desk[0], "admin", "admin", ADMIN_PASSWORD,
                                             &error);
   g_assert_no_error (error);
-  d->hr = ci_operator_new ();
-  ci_operator_set_login (d->hr, "hr");
-  ci_operator_set_display_name (d->hr, "hr");
-  ci_operator_set_roles (d->hr, CI_ROLE_HR);
-  g_assert_true (ci_services_operator_add (d->desk[0], d->admin, d->hr, HR_PASSWORD, &error));
-  g_assert_no_error (error);
+  d->hr = add_operator (d, "hr", CI_ROLE_HR);
+  d->security = add_operator (d, "security", CI_ROLE_SECURITY);
+  d->front_desk = add_operator (d, "frontdesk", CI_ROLE_FRONT_DESK);
   ci_employee_set_number (e, EMPLOYEE);
   ci_employee_set_given_name (e, "Dana");
   ci_employee_set_family_name (e, "Desks");
@@ -109,6 +124,8 @@ desks_tear_down (Desks         *d,
   g_assert_cmpint (g_rmdir (d->dir), ==, 0);
   g_free (d->dir);
   g_clear_object (&d->hr);
+  g_clear_object (&d->security);
+  g_clear_object (&d->front_desk);
   g_clear_object (&d->admin);
   g_assert_finalize_object (d->store_b);
   fixture_teardown (&d->db, data);
@@ -318,6 +335,33 @@ test_left_behind (Desks         *d,
   assert_audit_intact (d);
 }
 
+/* A card reported lost at one desk is refused at the other on its next
+ * call: each call reads the card from the store, nothing is cached. */
+static void
+test_lost_elsewhere (Desks         *d,
+                     gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  CiIssueOptions options = { .reader = d->reader[0] };
+  CiIssueResult *result;
+  gint64 serial;
+
+  d->card[0] = ci_test_vcard_start (d->image[0], 0, NULL);
+  result = issue_at (d, 0, &error);
+  g_assert_no_error (error);
+  serial = result->serial;
+  ci_issue_result_free (result);
+
+  g_assert_true (ci_services_card_set_state (d->desk[1], d->front_desk, serial, CI_CARD_LOST,
+                                             "left on the train", &error));
+  g_assert_no_error (error);
+  g_assert_false (ci_services_card_change_access (d->desk[0], d->security, &options, &error));
+  g_assert_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "is lost"));
+  g_test_message ("desk a, after desk b reported the card lost: %s", error->message);
+  assert_audit_intact (d);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -342,6 +386,8 @@ main (int   argc,
   g_assert_no_error (error);
 
   g_test_add ("/services-desks/same-employee", Desks, NULL, desks_set_up, test_same_employee,
+              desks_tear_down);
+  g_test_add ("/services-desks/lost-elsewhere", Desks, NULL, desks_set_up, test_lost_elsewhere,
               desks_tear_down);
   g_test_add ("/services-desks/left-behind", Desks, NULL, desks_set_up, test_left_behind,
               desks_tear_down);
