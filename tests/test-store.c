@@ -1492,11 +1492,34 @@ test_transaction_lazy (Fixture       *fx,
   g_assert_cmpint (raw_int (fx, "SELECT count(*) FROM employee"), ==, 2);
 }
 
+/* What is shown or logged of a location never holds its password. */
+static void
+test_location_describe (void)
+{
+  static const struct { const char *location, *shown; } cases[] = {
+    { "postgresql://desk1:s3cret@db.example.org:5433/cardissue?sslmode=require",
+      "postgresql://desk1@db.example.org:5433/cardissue" },
+    { "postgres://db.example.org/cardissue", "postgresql://db.example.org/cardissue" },
+    { "host=/run/pg dbname=cardissue user=desk2 password=s3cret",
+      "postgresql://desk2@/cardissue?host=/run/pg" },
+    { "/var/lib/cardissue/cardissue.db", "/var/lib/cardissue/cardissue.db" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *shown = ci_store_location_describe (cases[i].location);
+
+      g_assert_cmpstr (shown, ==, cases[i].shown);
+      g_assert_null (strstr (shown, "s3cret"));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/store/location/describe", test_location_describe);
   if (!ci_test_store_init ())
     return 1;
 

@@ -155,7 +155,9 @@ open_done (GObject      *source,
   g_application_release (G_APPLICATION (self));
   if (o == NULL)
     {
-      g_warning ("Cannot open %s: %s", self->database, error->message);
+      g_autofree char *database = ci_store_location_describe (self->database);
+
+      g_warning ("Cannot open %s: %s", database, error->message);
       self->open_error = g_steal_pointer (&error);
       set_phase (self, CI_PHASE_FAILED);
       return;

@@ -203,6 +203,7 @@ demo (CiCli *cli,
 {
   g_autoptr(CiOperator) admin = NULL, hr = NULL, sec = NULL;
   g_autoptr(SecretChar) pin = NULL;
+  g_autofree char *database = NULL;
   gboolean token = ci_key_store_location_is_pkcs11 (cli->keystore);
   GError *error = NULL;
 
@@ -236,9 +237,10 @@ demo (CiCli *cli,
                                 "Demo database: sign in as hr, security, frontdesk or admin, "
                                 "password demo-password.", &error))
     return ci_cli_fail (error);
+  database = ci_store_location_describe (cli->database);
   g_print ("Demo database: %s\nKey store:     %s (%s)\n"
            "Operators admin, hr, security, frontdesk — password demo-password\n",
-           cli->database, cli->keystore,
+           database, cli->keystore,
            token ? "the token's PIN" : "passphrase demo-keystore-passphrase");
   return CI_EXIT_OK;
 }

@@ -551,6 +551,52 @@ _ci_pg_get_one (CiStorePg         *self,
   return from_row (r, 0);
 }
 
+/**
+ * ci_store_pg_describe:
+ * @conninfo: a libpq connection string or URI
+ *
+ * Returns: (transfer full): @conninfo as a `postgresql://user@host:port/db`
+ *   URI to show or log, without its password or other options; %NULL if
+ *   libpq cannot read it
+ */
+char *
+ci_store_pg_describe (const char *conninfo)
+{
+  PQconninfoOption *options = PQconninfoParse (conninfo, NULL);
+  const char *user = NULL, *host = NULL, *port = NULL, *dbname = NULL;
+  GString *out;
+
+  if (options == NULL)
+    return NULL;
+  for (PQconninfoOption *o = options; o->keyword != NULL; o++)
+    {
+      if (o->val == NULL || *o->val == '\0')
+        continue;
+      if (g_str_equal (o->keyword, "user"))
+        user = o->val;
+      else if (g_str_equal (o->keyword, "host"))
+        host = o->val;
+      else if (g_str_equal (o->keyword, "port"))
+        port = o->val;
+      else if (g_str_equal (o->keyword, "dbname"))
+        dbname = o->val;
+    }
+  out = g_string_new ("postgresql://");
+  if (user)
+    g_string_append_printf (out, "%s@", user);
+  /* A socket directory is a path: it can't be the URI's host. */
+  if (host && *host != '/')
+    g_string_append (out, host);
+  if (port)
+    g_string_append_printf (out, ":%s", port);
+  if (dbname)
+    g_string_append_printf (out, "/%s", dbname);
+  if (host && *host == '/')
+    g_string_append_printf (out, "?host=%s", host);
+  PQconninfoFree (options);
+  return g_string_free (out, FALSE);
+}
+
 /* ─── migrations ─────────────────────────────────────────────────────────── */
 
 /* The SQLite schema at version 3, in PostgreSQL's types. Text that is sorted or

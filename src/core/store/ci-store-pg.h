@@ -16,5 +16,6 @@ G_DECLARE_FINAL_TYPE (CiStorePg, ci_store_pg, CI, STORE_PG, CiStore)
 
 CiStore    *ci_store_pg_new                   (const char  *conninfo,
                                                GError     **error);
+char       *ci_store_pg_describe              (const char  *conninfo);
 
 G_END_DECLS

@@ -44,6 +44,25 @@ ci_store_location_is_postgresql (const char *location)
 }
 
 /**
+ * ci_store_location_describe:
+ * @location: (nullable): where a store is, as ci_store_open() takes it
+ *
+ * Returns: (transfer full): @location to show a person or write to a log:
+ *   a PostgreSQL connection string without its password (a URI may hold
+ *   one), a file as it is
+ */
+char *
+ci_store_location_describe (const char *location)
+{
+  char *described;
+
+  if (!ci_store_location_is_postgresql (location))
+    return location ? g_strdup (location) : ci_store_sqlite_default_path ();
+  described = ci_store_pg_describe (location);
+  return described ? described : g_strdup ("postgresql://?");
+}
+
+/**
  * ci_store_open:
  * @location: (nullable): a PostgreSQL connection string (see
  *   ci_store_location_is_postgresql()) for a database several desks share,

@@ -186,6 +186,7 @@ GQuark      ci_store_error_quark       (void);
 CiStore    *ci_store_open              (const char          *location,
                                         GError             **error);
 gboolean    ci_store_location_is_postgresql (const char     *location);
+char       *ci_store_location_describe      (const char     *location);
 
 gboolean    ci_store_begin             (CiStore             *self,
                                         GError             **error);
