@@ -399,6 +399,83 @@ test_audit_chain (Fixture       *fx,
   remove_dir (dir);
 }
 
+#define N_PER_DESK 150
+
+typedef struct
+{
+  CiAuditLog *log;
+  GError     *error;
+} DeskWriter;
+
+static gpointer
+desk_write (gpointer data)
+{
+  DeskWriter *w = data;
+
+  for (guint i = 0; i < N_PER_DESK && w->error == NULL; i++)
+    {
+      g_autoptr(CiAuditEntry) e = ci_audit_entry_new ();
+
+      e->action = g_strdup ("employee.edit");
+      e->operator_login = g_strdup ("anna");
+      e->subject_type = g_strdup ("employee");
+      e->subject_id = g_strdup_printf ("E-%u", i);
+      e->details = g_strdup ("{}");
+      ci_audit_log_append (w->log, e, &w->error);
+    }
+  return NULL;
+}
+
+/* Two desks, each with its own connection, append at the same time: the
+ * store keeps one chain without gaps that verifies with entries of both;
+ * an entry taken out of it afterwards is reported as a gap. */
+static void
+test_audit_two_desks (Fixture       *fx,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CiStore) other = ci_store_open (fx->location, &error);
+  DeskWriter writers[2] = {
+    { ci_audit_log_new (fx->store, "desk-a") },
+    { ci_audit_log_new (other, "desk-b") },
+  };
+  GThread *threads[2];
+  g_autoptr(CiAuditReport) report = NULL;
+  const CiAuditProblem *problem;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 2; i++)
+    threads[i] = g_thread_new ("desk", desk_write, &writers[i]);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_thread_join (threads[i]);
+      g_assert_no_error (writers[i].error);
+    }
+  report = ci_audit_log_verify (writers[1].log, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (ci_audit_report_is_intact (report));
+  g_assert_cmpint (report->n_entries, ==, 2 * N_PER_DESK);
+  g_assert_cmpint (report->head_seq, ==, 2 * N_PER_DESK);
+  g_assert_cmpint (raw_int (fx, "SELECT count(*) FROM audit WHERE desk = 'desk-a'"), ==,
+                   N_PER_DESK);
+  g_assert_cmpint (raw_int (fx, "SELECT count(*) FROM audit WHERE desk = 'desk-b'"), ==,
+                   N_PER_DESK);
+  g_clear_pointer (&report, ci_audit_report_free);
+
+  raw_exec (fx, "DELETE FROM audit WHERE seq = 100");
+  report = ci_audit_log_verify (writers[0].log, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (ci_audit_report_is_intact (report));
+  g_assert_cmpuint (report->problems->len, ==, 1);
+  problem = g_ptr_array_index (report->problems, 0);
+  g_assert_cmpint (problem->kind, ==, CI_AUDIT_DELETED);
+  g_assert_cmpint (problem->seq, ==, 101);
+
+  for (guint i = 0; i < 2; i++)
+    g_assert_finalize_object (writers[i].log);
+  g_assert_finalize_object (g_steal_pointer (&other));
+}
+
 /**
  * ci_test_store_add_audit_tests:
  *
@@ -414,5 +491,7 @@ ci_test_store_add_audit_tests (void)
   g_test_add ("/store/audit/checkpoints", Fixture, NULL, fixture_setup, test_audit_checkpoints,
               fixture_teardown);
   g_test_add ("/store/audit/chain", Fixture, NULL, fixture_setup, test_audit_chain,
+              fixture_teardown);
+  g_test_add ("/store/audit/two-desks", Fixture, NULL, fixture_setup, test_audit_two_desks,
               fixture_teardown);
 }
