@@ -10,10 +10,10 @@
 
 G_BEGIN_DECLS
 
-/* The store tests run against SQLite, or against PostgreSQL when
- * CI_TEST_STORE_BACKEND=postgresql; then tests/with-postgres.sh provides the
- * server (CI_TEST_PG_URI) and each test gets an empty schema of its own, alone
- * on its connections' search path. */
+/* The store, audit and service tests run against SQLite, or against
+ * PostgreSQL when CI_TEST_STORE_BACKEND=postgresql; then tests/with-postgres.sh
+ * provides the server (CI_TEST_PG_URI) and each test gets an empty schema of
+ * its own, alone on its connections' search path. */
 typedef struct
 {
   char    *dir;        /* SQLite: the folder of the database file */

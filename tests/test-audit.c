@@ -4,47 +4,46 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "ci-test-store.h"
 #include "audit/ci-audit-log.h"
 #include "services/ci-services.h"
 #include "keys/ci-key-store.h"
-#include "store/ci-store-sqlite.h"
 
 #include <string.h>
 
 #include <glib/gstdio.h>
-#include <sqlite3.h>
 
 #define PASSPHRASE "audit test passphrase"
 #define N_ENTRIES 50
 
 /* ---- fixture ------------------------------------------------------------- */
 
+/* Each test runs on an empty store of its own, SQLite or PostgreSQL by the
+ * environment (tests/ci-test-store.h); the desk's key store is a file in a
+ * folder of its own. */
 typedef struct
 {
-  char       *dir;
-  char       *db_path;
+  Fixture     db;
+  char       *key_dir;
   char       *key_path;
-  CiStore    *store;
   CiKeyStore *keys;
   CiAuditLog *log;
-} Fixture;
+} TestBed;
 
 static void
-fixture_setup (Fixture       *fx,
-               gconstpointer  data)
+test_bed_setup (TestBed       *fx,
+                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
 
-  fx->dir = g_dir_make_tmp ("test-audit-XXXXXX", &error);
+  fixture_setup (&fx->db, data);
+  fx->key_dir = g_dir_make_tmp ("test-audit-keys-XXXXXX", &error);
   g_assert_no_error (error);
-  fx->db_path = g_build_filename (fx->dir, "cardissue.db", NULL);
-  fx->key_path = g_build_filename (fx->dir, "desk.cikeys", NULL);
-  fx->store = ci_store_sqlite_new (fx->db_path, &error);
-  g_assert_no_error (error);
+  fx->key_path = g_build_filename (fx->key_dir, "desk.cikeys", NULL);
   fx->keys = ci_key_store_create (fx->key_path, PASSPHRASE, &error);
   g_assert_no_error (error);
   g_assert_true (ci_key_store_is_unlocked (fx->keys));
-  fx->log = ci_audit_log_new (fx->store, "desk-1");
+  fx->log = ci_audit_log_new (fx->db.store, "desk-1");
   ci_audit_log_set_key_store (fx->log, fx->keys);
 }
 
@@ -63,17 +62,16 @@ remove_dir (const char *path)
 }
 
 static void
-fixture_teardown (Fixture       *fx,
-                  gconstpointer  data)
+test_bed_teardown (TestBed       *fx,
+                   gconstpointer  data)
 {
   /* The log holds references to both stores, so it goes first. */
   g_assert_finalize_object (g_steal_pointer (&fx->log));
   g_assert_finalize_object (g_steal_pointer (&fx->keys));
-  g_assert_finalize_object (g_steal_pointer (&fx->store));
-  remove_dir (fx->dir);
+  fixture_teardown (&fx->db, data);
+  remove_dir (fx->key_dir);
   g_free (fx->key_path);
-  g_free (fx->db_path);
-  g_free (fx->dir);
+  g_free (fx->key_dir);
 }
 
 /* ---- helpers --------------------------------------------------------------- */
@@ -81,7 +79,7 @@ fixture_teardown (Fixture       *fx,
 static const char * const operators[] = { "anna", "bert", "carla" };
 
 static void
-append_one (Fixture    *fx,
+append_one (TestBed    *fx,
             const char *operator_login,
             guint       i)
 {
@@ -102,7 +100,7 @@ append_one (Fixture    *fx,
 
 /* Appends entries until the log has @n, the operators taking turns. */
 static void
-append_entries (Fixture *fx,
+append_entries (TestBed *fx,
                 guint    n)
 {
   for (guint i = 1; i <= n; i++)
@@ -110,7 +108,7 @@ append_entries (Fixture *fx,
 }
 
 static CiAuditReport *
-verify (Fixture *fx,
+verify (TestBed *fx,
         GBytes  *public_key)
 {
   g_autoptr(GError) error = NULL;
@@ -152,68 +150,73 @@ assert_problem (const CiAuditReport *report,
     g_error ("“%s” does not mention “%s”", p->message, needle);
 }
 
+/* Appends @text as an SQL string literal. */
 static void
-raw_exec (Fixture    *fx,
-          const char *sql)
+append_text (GString    *sql,
+             const char *text)
 {
-  sqlite3 *db = NULL;
-  char *msg = NULL;
+  g_string_append_c (sql, '\'');
+  for (const char *c = text; *c; c++)
+    {
+      if (*c == '\'')
+        g_string_append_c (sql, '\'');
+      g_string_append_c (sql, *c);
+    }
+  g_string_append_c (sql, '\'');
+}
 
-  g_assert_cmpint (sqlite3_open (fx->db_path, &db), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  if (sqlite3_exec (db, sql, NULL, NULL, &msg) != SQLITE_OK)
-    g_error ("%s: %s", sql, msg);
-  sqlite3_close (db);
+/* Appends a hash as a literal of the backend's blob type. */
+static void
+append_hash (GString      *sql,
+             const guint8  hash[CI_AUDIT_HASH_LEN])
+{
+  g_string_append (sql, SQL ("X'", "'\\x"));
+  for (guint i = 0; i < CI_AUDIT_HASH_LEN; i++)
+    g_string_append_printf (sql, "%02x", hash[i]);
+  g_string_append_c (sql, '\'');
 }
 
 /* Writes @e as a row of the audit table, bypassing the store. */
 static void
-raw_insert_entry (Fixture            *fx,
+raw_insert_entry (TestBed            *fx,
                   const CiAuditEntry *e)
 {
-  sqlite3 *db = NULL;
-  sqlite3_stmt *s = NULL;
+  const char * const texts[] = {
+    e->desk, e->operator_login, e->action, e->subject_type, e->subject_id, e->reason,
+    e->details,
+  };
+  g_autoptr(GString) sql = g_string_new (NULL);
 
-  g_assert_cmpint (sqlite3_open (fx->db_path, &db), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO audit (seq, time_us, desk, operator,"
-                                           " action, subject_type, subject_id, outcome, reason,"
-                                           " details, duration_us, prev_hash, hash)"
-                                           " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &s, NULL),
-                   ==, SQLITE_OK);
-  sqlite3_bind_int64 (s, 1, e->seq);
-  sqlite3_bind_int64 (s, 2, e->time_us);
-  sqlite3_bind_text (s, 3, e->desk, -1, SQLITE_STATIC);
-  sqlite3_bind_text (s, 4, e->operator_login, -1, SQLITE_STATIC);
-  sqlite3_bind_text (s, 5, e->action, -1, SQLITE_STATIC);
-  sqlite3_bind_text (s, 6, e->subject_type, -1, SQLITE_STATIC);
-  sqlite3_bind_text (s, 7, e->subject_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int (s, 8, e->outcome);
-  sqlite3_bind_text (s, 9, e->reason, -1, SQLITE_STATIC);
-  sqlite3_bind_text (s, 10, e->details, -1, SQLITE_STATIC);
-  sqlite3_bind_int64 (s, 11, e->duration_us);
-  sqlite3_bind_blob (s, 12, e->prev_hash, CI_AUDIT_HASH_LEN, SQLITE_STATIC);
-  sqlite3_bind_blob (s, 13, e->hash, CI_AUDIT_HASH_LEN, SQLITE_STATIC);
-  g_assert_cmpint (sqlite3_step (s), ==, SQLITE_DONE);
-  sqlite3_finalize (s);
-  sqlite3_close (db);
+  g_string_append_printf (sql, "INSERT INTO audit (seq, time_us, outcome, duration_us, desk,"
+                               " operator, action, subject_type, subject_id, reason, details,"
+                               " prev_hash, hash) VALUES (%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT
+                               ", %d, %" G_GINT64_FORMAT,
+                          e->seq, e->time_us, e->outcome, e->duration_us);
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      g_string_append (sql, ", ");
+      append_text (sql, texts[i]);
+    }
+  g_string_append (sql, ", ");
+  append_hash (sql, e->prev_hash);
+  g_string_append (sql, ", ");
+  append_hash (sql, e->hash);
+  g_string_append_c (sql, ')');
+  raw_exec (&fx->db, sql->str);
 }
 
-/* Rewrites the hashes of row @seq in place. */
+/* Appends the statement that rewrites the operator and hashes of row @e->seq in place. */
 static void
-raw_update_hashes (sqlite3            *db,
-                   const CiAuditEntry *e)
+append_update_hashes (GString            *sql,
+                      const CiAuditEntry *e)
 {
-  sqlite3_stmt *s = NULL;
-
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "UPDATE audit SET operator = ?, prev_hash = ?,"
-                                           " hash = ? WHERE seq = ?", -1, &s, NULL),
-                   ==, SQLITE_OK);
-  sqlite3_bind_text (s, 1, e->operator_login, -1, SQLITE_STATIC);
-  sqlite3_bind_blob (s, 2, e->prev_hash, CI_AUDIT_HASH_LEN, SQLITE_STATIC);
-  sqlite3_bind_blob (s, 3, e->hash, CI_AUDIT_HASH_LEN, SQLITE_STATIC);
-  sqlite3_bind_int64 (s, 4, e->seq);
-  g_assert_cmpint (sqlite3_step (s), ==, SQLITE_DONE);
-  sqlite3_finalize (s);
+  g_string_append (sql, "UPDATE audit SET operator = ");
+  append_text (sql, e->operator_login);
+  g_string_append (sql, ", prev_hash = ");
+  append_hash (sql, e->prev_hash);
+  g_string_append (sql, ", hash = ");
+  append_hash (sql, e->hash);
+  g_string_append_printf (sql, " WHERE seq = %" G_GINT64_FORMAT ";", e->seq);
 }
 
 static gboolean
@@ -225,19 +228,19 @@ collect_entry (const CiAuditEntry *e,
 }
 
 static GPtrArray *
-read_entries (Fixture             *fx,
+read_entries (TestBed             *fx,
               const CiAuditFilter *filter)
 {
   g_autoptr(GError) error = NULL;
   GPtrArray *entries = g_ptr_array_new_with_free_func ((GDestroyNotify) ci_audit_entry_free);
 
-  g_assert_true (ci_store_audit_foreach (fx->store, filter, collect_entry, entries, &error));
+  g_assert_true (ci_store_audit_foreach (fx->db.store, filter, collect_entry, entries, &error));
   g_assert_no_error (error);
   return entries;
 }
 
 static CiAuditEntry *
-read_entry (Fixture *fx,
+read_entry (TestBed *fx,
             gint64   seq)
 {
   CiAuditFilter filter = { .after_seq = seq - 1, .limit = 1 };
@@ -249,10 +252,10 @@ read_entry (Fixture *fx,
 }
 
 static GPtrArray *
-checkpoints (Fixture *fx)
+checkpoints (TestBed *fx)
 {
   g_autoptr(GError) error = NULL;
-  GPtrArray *list = ci_store_checkpoint_list (fx->store, &error);
+  GPtrArray *list = ci_store_checkpoint_list (fx->db.store, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (list);
@@ -262,7 +265,7 @@ checkpoints (Fixture *fx)
 /* ---- an intact log ------------------------------------------------------------ */
 
 static void
-test_intact (Fixture       *fx,
+test_intact (TestBed       *fx,
              gconstpointer  data)
 {
   g_autoptr(CiAuditReport) report = NULL;
@@ -300,7 +303,7 @@ test_intact (Fixture       *fx,
 }
 
 static void
-test_empty (Fixture       *fx,
+test_empty (TestBed       *fx,
             gconstpointer  data)
 {
   g_autoptr(CiAuditReport) report = verify (fx, NULL);
@@ -317,7 +320,7 @@ test_empty (Fixture       *fx,
 }
 
 static void
-test_hash_covers_fields (Fixture       *fx,
+test_hash_covers_fields (TestBed       *fx,
                          gconstpointer  data)
 {
   g_autoptr(CiAuditEntry) e = ci_audit_entry_new ();
@@ -363,13 +366,13 @@ test_hash_covers_fields (Fixture       *fx,
 /* ---- tampering ------------------------------------------------------------------ */
 
 static void
-test_tamper_edit (Fixture       *fx,
+test_tamper_edit (TestBed       *fx,
                   gconstpointer  data)
 {
   g_autoptr(CiAuditReport) report = NULL;
 
   append_entries (fx, N_ENTRIES);
-  raw_exec (fx, "UPDATE audit SET operator = 'mallory' WHERE seq = 20");
+  raw_exec (&fx->db, "UPDATE audit SET operator = 'mallory' WHERE seq = 20");
   report = verify (fx, NULL);
   g_assert_false (ci_audit_report_is_intact (report));
   g_assert_cmpint (report->n_entries, ==, N_ENTRIES);
@@ -378,14 +381,14 @@ test_tamper_edit (Fixture       *fx,
 }
 
 static void
-test_tamper_edit_last (Fixture       *fx,
+test_tamper_edit_last (TestBed       *fx,
                        gconstpointer  data)
 {
   g_autoptr(CiAuditReport) report = NULL;
 
   append_entries (fx, N_ENTRIES);
-  raw_exec (fx, "UPDATE audit SET reason = 'nothing happened' WHERE seq = 50;"
-                "UPDATE audit SET details = '{\"x\":1}' WHERE seq = 1;");
+  raw_exec (&fx->db, "UPDATE audit SET reason = 'nothing happened' WHERE seq = 50;"
+                     "UPDATE audit SET details = '{\"x\":1}' WHERE seq = 1;");
   report = verify (fx, NULL);
   g_assert_cmpuint (report->problems->len, ==, 2);
   assert_problem (report, 0, CI_AUDIT_ALTERED, 1, "Entry 1 was altered");
@@ -393,13 +396,13 @@ test_tamper_edit_last (Fixture       *fx,
 }
 
 static void
-test_tamper_delete (Fixture       *fx,
+test_tamper_delete (TestBed       *fx,
                     gconstpointer  data)
 {
   g_autoptr(CiAuditReport) report = NULL;
 
   append_entries (fx, N_ENTRIES);
-  raw_exec (fx, "DELETE FROM audit WHERE seq = 20");
+  raw_exec (&fx->db, "DELETE FROM audit WHERE seq = 20");
   report = verify (fx, NULL);
   g_assert_cmpint (report->n_entries, ==, N_ENTRIES - 1);
   g_assert_cmpuint (report->problems->len, ==, 1);
@@ -409,28 +412,28 @@ test_tamper_delete (Fixture       *fx,
 }
 
 static void
-test_tamper_delete_range (Fixture       *fx,
+test_tamper_delete_range (TestBed       *fx,
                           gconstpointer  data)
 {
   g_autoptr(CiAuditReport) report = NULL;
 
   append_entries (fx, N_ENTRIES);
-  raw_exec (fx, "DELETE FROM audit WHERE seq BETWEEN 20 AND 24");
+  raw_exec (&fx->db, "DELETE FROM audit WHERE seq BETWEEN 20 AND 24");
   report = verify (fx, NULL);
   g_assert_cmpuint (report->problems->len, ==, 1);
   assert_problem (report, 0, CI_AUDIT_DELETED, 25, "Entries 20 to 24 were deleted");
 }
 
 static void
-test_tamper_delete_renumber (Fixture       *fx,
+test_tamper_delete_renumber (TestBed       *fx,
                              gconstpointer  data)
 {
   g_autoptr(CiAuditReport) report = NULL;
 
   append_entries (fx, N_ENTRIES);
-  raw_exec (fx, "DELETE FROM audit WHERE seq = 20;"
-                "UPDATE audit SET seq = seq + 1000000 WHERE seq > 20;"
-                "UPDATE audit SET seq = seq - 1000001 WHERE seq > 1000000;");
+  raw_exec (&fx->db, "DELETE FROM audit WHERE seq = 20;"
+                     "UPDATE audit SET seq = seq + 1000000 WHERE seq > 20;"
+                     "UPDATE audit SET seq = seq - 1000001 WHERE seq > 1000000;");
   report = verify (fx, NULL);
   g_assert_cmpint (report->n_entries, ==, N_ENTRIES - 1);
   g_assert_cmpint (report->head_seq, ==, N_ENTRIES - 1);
@@ -439,14 +442,14 @@ test_tamper_delete_renumber (Fixture       *fx,
 }
 
 static void
-test_tamper_renumber (Fixture       *fx,
+test_tamper_renumber (TestBed       *fx,
                       gconstpointer  data)
 {
   g_autoptr(CiAuditReport) report = NULL;
 
   append_entries (fx, N_ENTRIES);
-  raw_exec (fx, "UPDATE audit SET seq = seq + 1000000 WHERE seq >= 20;"
-                "UPDATE audit SET seq = seq - 1000000 + 5 WHERE seq >= 1000000;");
+  raw_exec (&fx->db, "UPDATE audit SET seq = seq + 1000000 WHERE seq >= 20;"
+                     "UPDATE audit SET seq = seq - 1000000 + 5 WHERE seq >= 1000000;");
   report = verify (fx, NULL);
   g_assert_cmpint (report->n_entries, ==, N_ENTRIES);
   g_assert_cmpuint (report->problems->len, ==, 1);
@@ -455,14 +458,14 @@ test_tamper_renumber (Fixture       *fx,
 
 /* Makes room for a row at seq 20 by moving 20… up by one. */
 static void
-shift_up_from_20 (Fixture *fx)
+shift_up_from_20 (TestBed *fx)
 {
-  raw_exec (fx, "UPDATE audit SET seq = seq + 1000000 WHERE seq >= 20;"
-                "UPDATE audit SET seq = seq - 1000000 + 1 WHERE seq >= 1000000;");
+  raw_exec (&fx->db, "UPDATE audit SET seq = seq + 1000000 WHERE seq >= 20;"
+                     "UPDATE audit SET seq = seq - 1000000 + 1 WHERE seq >= 1000000;");
 }
 
 static CiAuditEntry *
-forged_entry (Fixture *fx)
+forged_entry (TestBed *fx)
 {
   CiAuditEntry *e = ci_audit_entry_new ();
 
@@ -479,7 +482,7 @@ forged_entry (Fixture *fx)
 }
 
 static void
-test_tamper_insert_garbage (Fixture       *fx,
+test_tamper_insert_garbage (TestBed       *fx,
                             gconstpointer  data)
 {
   g_autoptr(CiAuditReport) report = NULL;
@@ -500,7 +503,7 @@ test_tamper_insert_garbage (Fixture       *fx,
 }
 
 static void
-test_tamper_insert_garbage_link (Fixture       *fx,
+test_tamper_insert_garbage_link (TestBed       *fx,
                                  gconstpointer  data)
 {
   g_autoptr(CiAuditReport) report = NULL;
@@ -519,7 +522,7 @@ test_tamper_insert_garbage_link (Fixture       *fx,
 }
 
 static void
-test_tamper_insert_computed (Fixture       *fx,
+test_tamper_insert_computed (TestBed       *fx,
                              gconstpointer  data)
 {
   g_autoptr(CiAuditReport) report = NULL;
@@ -542,15 +545,15 @@ test_tamper_insert_computed (Fixture       *fx,
 }
 
 static void
-test_tamper_reorder (Fixture       *fx,
+test_tamper_reorder (TestBed       *fx,
                      gconstpointer  data)
 {
   g_autoptr(CiAuditReport) report = NULL;
 
   append_entries (fx, N_ENTRIES);
-  raw_exec (fx, "UPDATE audit SET seq = 1000020 WHERE seq = 20;"
-                "UPDATE audit SET seq = 20 WHERE seq = 21;"
-                "UPDATE audit SET seq = 21 WHERE seq = 1000020;");
+  raw_exec (&fx->db, "UPDATE audit SET seq = 1000020 WHERE seq = 20;"
+                     "UPDATE audit SET seq = 20 WHERE seq = 21;"
+                     "UPDATE audit SET seq = 21 WHERE seq = 1000020;");
   report = verify (fx, NULL);
   g_assert_cmpint (report->n_entries, ==, N_ENTRIES);
   /* Entries 20 and 21 swapped places; nothing else moved. */
@@ -560,7 +563,7 @@ test_tamper_reorder (Fixture       *fx,
 }
 
 static void
-test_tamper_move_far (Fixture       *fx,
+test_tamper_move_far (TestBed       *fx,
                       gconstpointer  data)
 {
   g_autoptr(CiAuditReport) report = NULL;
@@ -568,9 +571,9 @@ test_tamper_move_far (Fixture       *fx,
 
   /* Entry 10 taken out and put back between 40 and 41. */
   append_entries (fx, N_ENTRIES);
-  raw_exec (fx, "UPDATE audit SET seq = 1000000 WHERE seq = 10;"
-                "UPDATE audit SET seq = seq - 1 WHERE seq BETWEEN 11 AND 40;"
-                "UPDATE audit SET seq = 40 WHERE seq = 1000000;");
+  raw_exec (&fx->db, "UPDATE audit SET seq = 1000000 WHERE seq = 10;"
+                     "UPDATE audit SET seq = seq - 1 WHERE seq BETWEEN 11 AND 40;"
+                     "UPDATE audit SET seq = 40 WHERE seq = 1000000;");
   report = verify (fx, NULL);
   g_assert_cmpint (report->n_entries, ==, N_ENTRIES);
   g_assert_cmpuint (report->problems->len, >=, 1);
@@ -587,7 +590,7 @@ test_tamper_move_far (Fixture       *fx,
 /* ---- signed checkpoints --------------------------------------------------------- */
 
 static void
-test_checkpoints (Fixture       *fx,
+test_checkpoints (TestBed       *fx,
                   gconstpointer  data)
 {
   g_autoptr(CiAuditReport) report = NULL;
@@ -636,14 +639,14 @@ test_checkpoints (Fixture       *fx,
 }
 
 static void
-test_checkpoint_truncated (Fixture       *fx,
+test_checkpoint_truncated (TestBed       *fx,
                            gconstpointer  data)
 {
   g_autoptr(CiAuditReport) report = NULL;
 
   ci_audit_log_set_checkpoint_interval (fx->log, 10);
   append_entries (fx, N_ENTRIES);
-  raw_exec (fx, "DELETE FROM audit WHERE seq > 47");
+  raw_exec (&fx->db, "DELETE FROM audit WHERE seq > 47");
   report = verify (fx, NULL);
   g_assert_cmpint (report->n_entries, ==, 47);
   g_assert_cmpint (report->head_seq, ==, 47);
@@ -654,7 +657,7 @@ test_checkpoint_truncated (Fixture       *fx,
 }
 
 static void
-test_checkpoint_truncated_and_continued (Fixture       *fx,
+test_checkpoint_truncated_and_continued (TestBed       *fx,
                                          gconstpointer  data)
 {
   g_autoptr(CiAuditReport) report = NULL;
@@ -664,8 +667,8 @@ test_checkpoint_truncated_and_continued (Fixture       *fx,
    * without the key: the chain itself is consistent again. */
   ci_audit_log_set_checkpoint_interval (fx->log, 10);
   append_entries (fx, N_ENTRIES);
-  raw_exec (fx, "DELETE FROM audit WHERE seq > 45");
-  other = ci_audit_log_new (fx->store, "desk-1");
+  raw_exec (&fx->db, "DELETE FROM audit WHERE seq > 45");
+  other = ci_audit_log_new (fx->db.store, "desk-1");
   for (guint i = 0; i < 3; i++)
     {
       g_autoptr(CiAuditEntry) e = ci_audit_entry_new ();
@@ -681,18 +684,17 @@ test_checkpoint_truncated_and_continued (Fixture       *fx,
 /* Edits entry 15 and recomputes every hash after it, as someone who knows
  * the format would: the chain is consistent, the signatures are not. */
 static void
-test_checkpoint_rewritten (Fixture       *fx,
+test_checkpoint_rewritten (TestBed       *fx,
                            gconstpointer  data)
 {
   g_autoptr(CiAuditReport) report = NULL;
   g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GByteArray) scratch = g_byte_array_new ();
-  sqlite3 *db = NULL;
+  g_autoptr(GString) sql = g_string_new (NULL);
 
   ci_audit_log_set_checkpoint_interval (fx->log, 10);
   append_entries (fx, N_ENTRIES);
   entries = read_entries (fx, NULL);
-  g_assert_cmpint (sqlite3_open (fx->db_path, &db), ==, SQLITE_OK);
   for (guint i = 14; i < entries->len; i++)
     {
       CiAuditEntry *e = entries->pdata[i];
@@ -704,9 +706,9 @@ test_checkpoint_rewritten (Fixture       *fx,
         }
       memcpy (e->prev_hash, ((CiAuditEntry *) entries->pdata[i - 1])->hash, CI_AUDIT_HASH_LEN);
       ci_audit_entry_compute_hash (e, scratch, e->hash);
-      raw_update_hashes (db, e);
+      append_update_hashes (sql, e);
     }
-  sqlite3_close (db);
+  raw_exec (&fx->db, sql->str);
 
   report = verify (fx, NULL);
   g_assert_cmpint (report->n_entries, ==, N_ENTRIES);
@@ -722,12 +724,12 @@ test_checkpoint_rewritten (Fixture       *fx,
 }
 
 static void
-test_checkpoint_other_key (Fixture       *fx,
+test_checkpoint_other_key (TestBed       *fx,
                            gconstpointer  data)
 {
   g_autoptr(CiAuditReport) report = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *other_path = g_build_filename (fx->dir, "other.cikeys", NULL);
+  g_autofree char *other_path = g_build_filename (fx->key_dir, "other.cikeys", NULL);
   CiKeyStore *other = ci_key_store_create (other_path, "another long passphrase", &error);
   g_autoptr(GBytes) other_key = NULL;
 
@@ -746,7 +748,7 @@ test_checkpoint_other_key (Fixture       *fx,
 }
 
 static void
-test_checkpoint_forged_signature (Fixture       *fx,
+test_checkpoint_forged_signature (TestBed       *fx,
                                   gconstpointer  data)
 {
   g_autoptr(CiAuditReport) report = NULL;
@@ -754,8 +756,11 @@ test_checkpoint_forged_signature (Fixture       *fx,
   ci_audit_log_set_checkpoint_interval (fx->log, 10);
   append_entries (fx, 20);
   /* the checkpoint is moved to claim a different head */
-  raw_exec (fx, "UPDATE audit_checkpoint SET seq = 15 WHERE seq = 10;"
-                "UPDATE audit_checkpoint SET signature = x'3006020101020101' WHERE seq = 20;");
+  raw_exec (&fx->db, "UPDATE audit_checkpoint SET seq = 15 WHERE seq = 10");
+  raw_exec (&fx->db, SQL ("UPDATE audit_checkpoint SET signature = x'3006020101020101'"
+                          " WHERE seq = 20",
+                          "UPDATE audit_checkpoint SET signature = '\\x3006020101020101'"
+                          " WHERE seq = 20"));
   report = verify (fx, NULL);
   g_assert_cmpuint (report->problems->len, ==, 2);
   assert_problem (report, 0, CI_AUDIT_CHECKPOINT, 15, "no valid signature");
@@ -764,7 +769,7 @@ test_checkpoint_forged_signature (Fixture       *fx,
 }
 
 static void
-test_checkpoint_locked (Fixture       *fx,
+test_checkpoint_locked (TestBed       *fx,
                         gconstpointer  data)
 {
   g_autoptr(CiAuditReport) report = NULL;
@@ -803,10 +808,10 @@ test_checkpoint_locked (Fixture       *fx,
 }
 
 static void
-test_no_key_store (Fixture       *fx,
+test_no_key_store (TestBed       *fx,
                    gconstpointer  data)
 {
-  g_autoptr(CiAuditLog) bare = ci_audit_log_new (fx->store, "desk-2");
+  g_autoptr(CiAuditLog) bare = ci_audit_log_new (fx->db.store, "desk-2");
   g_autoptr(CiAuditReport) report = NULL;
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(GError) error = NULL;
@@ -832,7 +837,7 @@ test_no_key_store (Fixture       *fx,
 /* ---- transactions ------------------------------------------------------------------ */
 
 static void
-test_append_rollback (Fixture       *fx,
+test_append_rollback (TestBed       *fx,
                       gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
@@ -843,16 +848,16 @@ test_append_rollback (Fixture       *fx,
   guint8 head[CI_AUDIT_HASH_LEN];
 
   append_entries (fx, 5);
-  g_assert_true (ci_store_begin (fx->store, &error));
+  g_assert_true (ci_store_begin (fx->db.store, &error));
   g_assert_no_error (error);
   e->action = g_strdup ("employee.enroll");
   e->operator_login = g_strdup ("anna");
   g_assert_true (ci_audit_log_append_in_transaction (fx->log, e, &error));
   g_assert_no_error (error);
   g_assert_cmpint (e->seq, ==, 6);
-  ci_store_rollback (fx->store);
+  ci_store_rollback (fx->db.store);
 
-  g_assert_true (ci_store_audit_head (fx->store, &seq, head, &error));
+  g_assert_true (ci_store_audit_head (fx->db.store, &seq, head, &error));
   g_assert_cmpint (seq, ==, 5);
   entries = read_entries (fx, NULL);
   g_assert_cmpuint (entries->len, ==, 5);
@@ -866,7 +871,7 @@ test_append_rollback (Fixture       *fx,
 }
 
 static void
-test_append_commit (Fixture       *fx,
+test_append_commit (TestBed       *fx,
                     gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
@@ -880,13 +885,13 @@ test_append_commit (Fixture       *fx,
   ci_employee_set_family_name (emp, "Müller");
   ci_employee_set_valid_from (emp, "2026-01-01");
   ci_employee_set_valid_until (emp, "2026-12-31");
-  g_assert_true (ci_store_begin (fx->store, &error));
-  g_assert_true (ci_store_employee_insert (fx->store, emp, &error));
+  g_assert_true (ci_store_begin (fx->db.store, &error));
+  g_assert_true (ci_store_employee_insert (fx->db.store, emp, &error));
   e->action = g_strdup ("employee.enroll");
   e->subject_type = g_strdup ("employee");
   e->subject_id = g_strdup ("E-1");
   g_assert_true (ci_audit_log_append_in_transaction (fx->log, e, &error));
-  g_assert_true (ci_store_commit (fx->store, &error));
+  g_assert_true (ci_store_commit (fx->db.store, &error));
   g_assert_no_error (error);
   ci_audit_log_committed (fx->log, e);
 
@@ -897,13 +902,13 @@ test_append_commit (Fixture       *fx,
   g_assert_cmpstr (stored->reason, ==, "");
   g_assert_cmpstr (stored->details, ==, "");
   g_assert_cmpmem (stored->hash, CI_AUDIT_HASH_LEN, e->hash, CI_AUDIT_HASH_LEN);
-  g_assert_cmpint (ci_store_employee_count (fx->store, NULL), ==, 1);
+  g_assert_cmpint (ci_store_employee_count (fx->db.store, NULL), ==, 1);
 }
 
 /* ---- export ------------------------------------------------------------------------ */
 
 static char **
-export_lines (Fixture             *fx,
+export_lines (TestBed             *fx,
               const CiAuditFilter *filter,
               guint               *n_lines)
 {
@@ -944,7 +949,7 @@ assert_json_line (const char *line,
 }
 
 static void
-test_export (Fixture       *fx,
+test_export (TestBed       *fx,
              gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
@@ -985,7 +990,7 @@ test_export (Fixture       *fx,
 }
 
 static void
-test_export_filter (Fixture       *fx,
+test_export_filter (TestBed       *fx,
                     gconstpointer  data)
 {
   CiAuditFilter by_operator = { .operator_login = "anna" };
@@ -1024,7 +1029,7 @@ test_export_filter (Fixture       *fx,
 }
 
 static void
-test_export_large (Fixture       *fx,
+test_export_large (TestBed       *fx,
                    gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
@@ -1063,7 +1068,7 @@ test_export_large (Fixture       *fx,
 
 typedef struct
 {
-  Fixture     base;
+  TestBed     base;
   CiServices *services;
   CiOperator *admin;
   CiOperator *hr;
@@ -1092,8 +1097,8 @@ list_fixture_setup (ListFixture   *lf,
 {
   g_autoptr(GError) error = NULL;
 
-  fixture_setup (&lf->base, data);
-  lf->services = ci_services_new (lf->base.store, "desk-1");
+  test_bed_setup (&lf->base, data);
+  lf->services = ci_services_new (lf->base.db.store, "desk-1");
   lf->admin = ci_services_setup_first_admin (lf->services, "admin", "admin", LIST_PASSWORD,
                                              &error);
   g_assert_no_error (error);
@@ -1109,7 +1114,7 @@ list_fixture_teardown (ListFixture   *lf,
   g_clear_object (&lf->hr);
   g_clear_object (&lf->sec);
   g_assert_finalize_object (g_steal_pointer (&lf->services));
-  fixture_teardown (&lf->base, data);
+  test_bed_teardown (&lf->base, data);
 }
 
 static GPtrArray *
@@ -1133,13 +1138,13 @@ item_entry (GPtrArray *items,
 }
 
 static gint64
-head_seq (Fixture *fx)
+head_seq (TestBed *fx)
 {
   g_autoptr(GError) error = NULL;
   guint8 hash[CI_AUDIT_HASH_LEN];
   gint64 seq = 0;
 
-  g_assert_true (ci_store_audit_head (fx->store, &seq, hash, &error));
+  g_assert_true (ci_store_audit_head (fx->db.store, &seq, hash, &error));
   g_assert_no_error (error);
   return seq;
 }
@@ -1424,9 +1429,11 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  if (!ci_test_store_init ())
+    return 1;
 
 #define ADD(path, func) \
-  g_test_add ("/audit/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add ("/audit/" path, TestBed, NULL, test_bed_setup, func, test_bed_teardown)
 
   ADD ("chain/intact", test_intact);
   ADD ("chain/empty", test_empty);

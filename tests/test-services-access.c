@@ -4,23 +4,22 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#include <glib/gstdio.h>
-
+#include "ci-test-store.h"
 #include "services/ci-services.h"
-#include "store/ci-store-sqlite.h"
 
 enum { OP_ADMIN, OP_HR, OP_SECURITY, OP_ADMIN_ONLY, N_OPS };
 
+/* Each test runs on an empty store of its own, SQLite or PostgreSQL by the
+ * environment (tests/ci-test-store.h). */
 typedef struct
 {
-  char       *dir;
-  CiStore    *store;
+  Fixture     db;
   CiServices *services;
   CiOperator *ops[N_OPS];
-} Fixture;
+} TestBed;
 
 static void
-add_operator (Fixture    *fx,
+add_operator (TestBed    *fx,
               guint       which,
               const char *login,
               CiRole      roles)
@@ -37,7 +36,7 @@ add_operator (Fixture    *fx,
 }
 
 static gint64
-add_zone (Fixture    *fx,
+add_zone (TestBed    *fx,
           CiZoneKind  kind,
           gint64      parent_id,
           const char *code)
@@ -56,7 +55,7 @@ add_zone (Fixture    *fx,
 }
 
 static void
-enroll (Fixture    *fx,
+enroll (TestBed    *fx,
         const char *number,
         const char *given,
         const char *family)
@@ -74,7 +73,7 @@ enroll (Fixture    *fx,
 }
 
 static void
-grant (Fixture    *fx,
+grant (TestBed    *fx,
        const char *number,
        const char *zone,
        const char *schedule,
@@ -89,20 +88,15 @@ grant (Fixture    *fx,
 }
 
 static void
-fixture_setup (Fixture       *fx,
-               gconstpointer  data)
+test_bed_setup (TestBed       *fx,
+                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
   g_autoptr(CiSchedule) office = ci_schedule_new ();
   gint64 site, building;
 
-  fx->dir = g_dir_make_tmp ("test-services-access-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (fx->dir, "cardissue.db", NULL);
-  fx->store = ci_store_sqlite_new (path, &error);
-  g_assert_no_error (error);
-  fx->services = ci_services_new (fx->store, "desk-1");
+  fixture_setup (&fx->db, data);
+  fx->services = ci_services_new (fx->db.store, "desk-1");
   fx->ops[OP_ADMIN] = ci_services_setup_first_admin (fx->services, "admin", "Admin",
                                                      "admin-password-1", &error);
   g_assert_no_error (error);
@@ -128,24 +122,13 @@ fixture_setup (Fixture       *fx,
 }
 
 static void
-fixture_teardown (Fixture       *fx,
-                  gconstpointer  data)
+test_bed_teardown (TestBed       *fx,
+                   gconstpointer  data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   for (guint i = 0; i < N_OPS; i++)
     g_clear_object (&fx->ops[i]);
   g_assert_finalize_object (g_steal_pointer (&fx->services));
-  g_assert_finalize_object (g_steal_pointer (&fx->store));
-  dir = g_dir_open (fx->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *file = g_build_filename (fx->dir, name, NULL);
-      g_assert_cmpint (g_unlink (file), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (fx->dir), ==, 0);
-  g_free (fx->dir);
+  fixture_teardown (&fx->db, data);
 }
 
 static gboolean
@@ -161,7 +144,7 @@ keep_entry (const CiAuditEntry *entry,
 
 /* The newest entry of the audit log. */
 static CiAuditEntry *
-last_entry (Fixture *fx)
+last_entry (TestBed *fx)
 {
   g_autoptr(GError) error = NULL;
   guint8 hash[CI_AUDIT_HASH_LEN];
@@ -169,16 +152,16 @@ last_entry (Fixture *fx)
   CiAuditEntry *entry = NULL;
   gint64 head = 0;
 
-  g_assert_true (ci_store_audit_head (fx->store, &head, hash, &error));
+  g_assert_true (ci_store_audit_head (fx->db.store, &head, hash, &error));
   filter.after_seq = head - 1;
-  g_assert_true (ci_store_audit_foreach (fx->store, &filter, keep_entry, &entry, &error));
+  g_assert_true (ci_store_audit_foreach (fx->db.store, &filter, keep_entry, &entry, &error));
   g_assert_no_error (error);
   g_assert_nonnull (entry);
   return entry;
 }
 
 static void
-assert_last_entry (Fixture    *fx,
+assert_last_entry (TestBed    *fx,
                    const char *login,
                    const char *zone,
                    CiOutcome   outcome)
@@ -196,7 +179,7 @@ assert_last_entry (Fixture    *fx,
 /* The holders of a zone, by name, with their numbers and schedules; grants
  * on the building the zone lies in are not grants on the zone. */
 static void
-test_zone_grants_lists_holders (Fixture       *fx,
+test_zone_grants_lists_holders (TestBed       *fx,
                                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
@@ -222,7 +205,7 @@ test_zone_grants_lists_holders (Fixture       *fx,
 }
 
 static void
-test_zone_grants_empty (Fixture       *fx,
+test_zone_grants_empty (TestBed       *fx,
                         gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
@@ -236,7 +219,7 @@ test_zone_grants_empty (Fixture       *fx,
 
 /* A withdrawn grant is gone from the list at once. */
 static void
-test_zone_grants_after_withdraw (Fixture       *fx,
+test_zone_grants_after_withdraw (TestBed       *fx,
                                  gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
@@ -251,7 +234,7 @@ test_zone_grants_after_withdraw (Fixture       *fx,
 }
 
 static void
-test_zone_grants_unknown_zone (Fixture       *fx,
+test_zone_grants_unknown_zone (TestBed       *fx,
                                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
@@ -266,7 +249,7 @@ test_zone_grants_unknown_zone (Fixture       *fx,
 /* An administrator (no zone rights by default) is refused, and the refusal
  * is in the audit log. */
 static void
-test_zone_grants_refused (Fixture       *fx,
+test_zone_grants_refused (TestBed       *fx,
                           gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
@@ -283,8 +266,10 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  if (!ci_test_store_init ())
+    return 1;
 #define ADD(path, func) \
-  g_test_add ("/services-access/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add ("/services-access/" path, TestBed, NULL, test_bed_setup, func, test_bed_teardown)
   ADD ("zone-grants/lists-holders", test_zone_grants_lists_holders);
   ADD ("zone-grants/empty", test_zone_grants_empty);
   ADD ("zone-grants/after-withdraw", test_zone_grants_after_withdraw);

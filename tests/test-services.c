@@ -4,13 +4,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+#include "ci-test-store.h"
 #include "services/ci-services.h"
-#include "store/ci-store-sqlite.h"
 
 #include <string.h>
 
 #include <glib/gstdio.h>
-#include <sqlite3.h>
 
 #define DESK "desk-1"
 #define ADMIN_PASSWORD "admin-password-1"
@@ -21,15 +20,17 @@
 
 /* ---- fixture ------------------------------------------------------------- */
 
+/* Each test runs on an empty store of its own, SQLite or PostgreSQL by the
+ * environment (tests/ci-test-store.h), set up through the services as a desk
+ * would be: operators of every role, a site with two areas, two employees. */
+
 enum { ROLE_HR, ROLE_SECURITY, ROLE_FRONT_DESK, ROLE_ADMIN, N_ROLES };
 
 static const char * const role_logins[N_ROLES] = { "hr", "sec", "fd", "admin" };
 
 typedef struct
 {
-  char       *dir;
-  char       *path;
-  CiStore    *store;
+  Fixture     db;
   CiServices *services;
   CiOperator *ops[N_ROLES];
   gint64      site_id;
@@ -38,7 +39,7 @@ typedef struct
   gint64      area_sec_id;
   gint64      serial;      /* E-0001's first card, requested */
   guint       counter;     /* for unique keys */
-} Fixture;
+} TestBed;
 
 static CiOperator *
 new_operator (const char *login,
@@ -89,7 +90,7 @@ new_zone (CiZoneKind  kind,
 }
 
 static gint64
-add_zone (Fixture    *fx,
+add_zone (TestBed    *fx,
           CiZoneKind  kind,
           gint64      parent_id,
           const char *code,
@@ -105,7 +106,7 @@ add_zone (Fixture    *fx,
 }
 
 static void
-add_operator (Fixture    *fx,
+add_operator (TestBed    *fx,
               guint       role,
               const char *name,
               CiRole      roles,
@@ -120,7 +121,7 @@ add_operator (Fixture    *fx,
 }
 
 static void
-seed (Fixture *fx)
+seed (TestBed *fx)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(CiSchedule) schedule = ci_schedule_new ();
@@ -161,18 +162,13 @@ seed (Fixture *fx)
 }
 
 static void
-fixture_setup (Fixture       *fx,
-               gconstpointer  data)
+test_bed_setup (TestBed       *fx,
+                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
 
-  fx->dir = g_dir_make_tmp ("test-services-XXXXXX", &error);
-  g_assert_no_error (error);
-  fx->path = g_build_filename (fx->dir, "cardissue.db", NULL);
-  fx->store = ci_store_sqlite_new (fx->path, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (fx->store);
-  fx->services = ci_services_new (fx->store, DESK);
+  fixture_setup (&fx->db, data);
+  fx->services = ci_services_new (fx->db.store, DESK);
   g_assert_true (ci_services_needs_setup (fx->services));
 
   fx->ops[ROLE_ADMIN] = ci_services_setup_first_admin (fx->services, "admin", "Ada Admin",
@@ -188,116 +184,103 @@ fixture_setup (Fixture       *fx,
 }
 
 static void
-fixture_teardown (Fixture       *fx,
-                  gconstpointer  data)
+test_bed_teardown (TestBed       *fx,
+                   gconstpointer  data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   for (guint i = 0; i < N_ROLES; i++)
     g_clear_object (&fx->ops[i]);
   g_assert_finalize_object (g_steal_pointer (&fx->services));
-  g_assert_finalize_object (g_steal_pointer (&fx->store));
-  dir = g_dir_open (fx->dir, 0, NULL);
+  fixture_teardown (&fx->db, data);
+}
+
+/* A folder for the key store files a test makes: a PostgreSQL store has no
+ * folder of its own to put them in. */
+static char *
+key_dir_new (void)
+{
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp ("test-services-keys-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+static void
+remove_dir (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     {
-      g_autofree char *file = g_build_filename (fx->dir, name, NULL);
+      g_autofree char *file = g_build_filename (path, name, NULL);
       g_assert_cmpint (g_unlink (file), ==, 0);
     }
-  g_assert_cmpint (g_rmdir (fx->dir), ==, 0);
-  g_free (fx->path);
-  g_free (fx->dir);
+  g_assert_cmpint (g_rmdir (path), ==, 0);
 }
 
 /* ---- raw SQL on a second connection --------------------------------------- */
 
-static sqlite3 *
-raw_open (Fixture *fx)
-{
-  sqlite3 *db = NULL;
+/* A table's rows in order, on a line: PostgreSQL's aggregates take no order
+ * from a subquery, only their own. */
+#define SQLITE_TABLE_LINE " || (SELECT count(*) || ':' || coalesce(group_concat(x, ','), '') " \
+                          "|| '\n' FROM (SELECT %1$s AS x FROM %2$s ORDER BY %3$s))"
+#define PG_TABLE_LINE " || (SELECT count(*) || ':' || coalesce(string_agg(%1$s, ',' " \
+                      "ORDER BY %3$s), '') || '\n' FROM %2$s)"
 
-  g_assert_cmpint (sqlite3_open_v2 (fx->path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  sqlite3_busy_timeout (db, 5000);
-  return db;
-}
-
+/* Everything a refused call must leave alone, as one string, a line per
+ * table. One query for all: each raw query opens a connection of its own, and
+ * a connection to a server costs more than the query. */
 static char *
-raw_text (Fixture    *fx,
-          const char *sql)
+snapshot (TestBed *fx)
 {
-  sqlite3 *db = raw_open (fx);
-  sqlite3_stmt *s = NULL;
-  char *v;
-
-  if (sqlite3_prepare_v2 (db, sql, -1, &s, NULL) != SQLITE_OK)
-    g_error ("%s: %s", sql, sqlite3_errmsg (db));
-  g_assert_cmpint (sqlite3_step (s), ==, SQLITE_ROW);
-  v = g_strdup ((const char *) sqlite3_column_text (s, 0));
-  sqlite3_finalize (s);
-  sqlite3_close (db);
-  return v;
-}
-
-static gint64
-raw_int (Fixture    *fx,
-         const char *sql)
-{
-  g_autofree char *text = raw_text (fx, sql);
-
-  return g_ascii_strtoll (text, NULL, 10);
-}
-
-/* Everything a refused call must leave alone, as one string. */
-static char *
-snapshot (Fixture *fx)
-{
-  static const char * const queries[] = {
-    "SELECT count(*) || ':' || coalesce(group_concat(x, ','), '') FROM (SELECT number || '/' "
-    "|| version || '/' || coalesce(department, '') || '/' || status AS x FROM employee "
-    "ORDER BY number)",
-    "SELECT count(*) || ':' || coalesce(group_concat(x, ','), '') FROM (SELECT code || '/' "
-    "|| name || '/' || hr_may_grant AS x FROM zone ORDER BY code)",
-    "SELECT count(*) || ':' || coalesce(group_concat(x, ','), '') FROM (SELECT name || '/' "
-    "|| rules AS x FROM schedule ORDER BY name)",
-    "SELECT count(*) || ':' || coalesce(group_concat(x, ','), '') FROM (SELECT employee_id "
-    "|| '/' || zone_id || '/' || coalesce(expires, '') AS x FROM zone_grant ORDER BY id)",
-    "SELECT count(*) || ':' || coalesce(group_concat(x, ','), '') FROM (SELECT serial || '/' "
-    "|| state AS x FROM card ORDER BY serial)",
-    "SELECT count(*) || ':' || coalesce(group_concat(x, ','), '') FROM (SELECT login || '/' "
-    "|| roles || '/' || active || '/' || failed_attempts || '/' || locked_until || '/' "
-    "|| password_hash AS x FROM operator ORDER BY login)",
-    "SELECT count(*) || ':' || coalesce(group_concat(x, ','), '') FROM (SELECT role || '/' "
-    "|| action || '/' || scope AS x FROM role_permission ORDER BY role, action)",
+  static const struct
+  {
+    const char *table;
+    const char *row;
+    const char *order;
+  } tables[] = {
+    { "employee", "number || '/' || version || '/' || coalesce(department, '') || '/' || status",
+      "number" },
+    { "zone", "code || '/' || name || '/' || CAST(hr_may_grant AS integer)", "code" },
+    { "schedule", "name || '/' || rules", "name" },
+    { "zone_grant", "employee_id || '/' || zone_id || '/' || coalesce(expires, '')", "id" },
+    { "card", "serial || '/' || state", "serial" },
+    { "operator", "login || '/' || roles || '/' || CAST(active AS integer) || '/' "
+      "|| failed_attempts || '/' || locked_until || '/' || password_hash", "login" },
+    { "role_permission", "role || '/' || action || '/' || scope", "role, action" },
   };
-  g_autoptr(GString) out = g_string_new (NULL);
+  g_autoptr(GString) sql = g_string_new ("SELECT ''");
 
-  for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
-    {
-      g_autofree char *part = raw_text (fx, queries[i]);
-      g_string_append_printf (out, "%s\n", part);
-    }
-  return g_string_free (g_steal_pointer (&out), FALSE);
+  char *text;
+
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    g_string_append_printf (sql, SQL (SQLITE_TABLE_LINE, PG_TABLE_LINE),
+                            tables[i].row, tables[i].table, tables[i].order);
+  text = raw_text (&fx->db, sql->str);
+  g_assert_nonnull (text);
+  return text;
 }
 
 static gint64
-count_rows (Fixture    *fx,
+count_rows (TestBed    *fx,
             const char *table)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s", table);
 
-  return raw_int (fx, sql);
+  return raw_int (&fx->db, sql);
 }
 
 /* ---- the audit log ---------------------------------------------------------- */
 
 static gint64
-audit_head (Fixture *fx)
+audit_head (TestBed *fx)
 {
   g_autoptr(GError) error = NULL;
   guint8 hash[CI_AUDIT_HASH_LEN];
   gint64 seq = -1;
 
-  g_assert_true (ci_store_audit_head (fx->store, &seq, hash, &error));
+  g_assert_true (ci_store_audit_head (fx->db.store, &seq, hash, &error));
   g_assert_no_error (error);
   return seq;
 }
@@ -314,13 +297,13 @@ keep_entry (const CiAuditEntry *entry,
 }
 
 static CiAuditEntry *
-last_entry (Fixture *fx)
+last_entry (TestBed *fx)
 {
   g_autoptr(GError) error = NULL;
   CiAuditFilter filter = { .after_seq = audit_head (fx) - 1 };
   CiAuditEntry *entry = NULL;
 
-  g_assert_true (ci_store_audit_foreach (fx->store, &filter, keep_entry, &entry, &error));
+  g_assert_true (ci_store_audit_foreach (fx->db.store, &filter, keep_entry, &entry, &error));
   g_assert_no_error (error);
   g_assert_nonnull (entry);
   g_assert_cmpint (entry->seq, ==, filter.after_seq + 1);
@@ -328,7 +311,7 @@ last_entry (Fixture *fx)
 }
 
 static void
-assert_last_entry (Fixture    *fx,
+assert_last_entry (TestBed    *fx,
                    const char *login,
                    const char *action,
                    CiOutcome   outcome)
@@ -346,20 +329,20 @@ assert_last_entry (Fixture    *fx,
 }
 
 static gint64
-card_state (Fixture *fx,
+card_state (TestBed *fx,
             gint64   serial)
 {
   g_autofree char *sql = g_strdup_printf ("SELECT state FROM card WHERE serial = %"
                                           G_GINT64_FORMAT, serial);
 
-  return raw_int (fx, sql);
+  return raw_int (&fx->db, sql);
 }
 
 /* ---- the role matrix ------------------------------------------------------ */
 
 typedef struct
 {
-  Fixture    *fx;
+  TestBed    *fx;
   CiOperator *actor;
   char       *key;      /* unique per cell: employee number, zone code, login… */
   gint64      serial;
@@ -390,7 +373,7 @@ prepare_employee (Cell *cell)
   g_autoptr(GError) error = NULL;
   CiEmployee *e = new_employee (cell->key, "Cell", "Person");
 
-  g_assert_true (ci_store_employee_insert (cell->fx->store, e, &error));
+  g_assert_true (ci_store_employee_insert (cell->fx->db.store, e, &error));
   g_assert_no_error (error);
   cell->object = G_OBJECT (e);
 }
@@ -401,7 +384,7 @@ prepare_zone (Cell *cell)
   g_autoptr(GError) error = NULL;
   CiZone *z = new_zone (CI_ZONE_AREA, cell->fx->building_id, cell->key, FALSE);
 
-  g_assert_true (ci_store_zone_insert (cell->fx->store, z, &error));
+  g_assert_true (ci_store_zone_insert (cell->fx->db.store, z, &error));
   g_assert_no_error (error);
   cell->object = G_OBJECT (z);
 }
@@ -418,7 +401,7 @@ prepare_grant (Cell   *cell,
   ci_grant_set_zone_id (grant, zone_id);
   ci_grant_set_granted_by (grant, "sec");
   ci_grant_set_granted_at (grant, g_get_real_time ());
-  g_assert_true (ci_store_grant_insert (cell->fx->store, grant, &error));
+  g_assert_true (ci_store_grant_insert (cell->fx->db.store, grant, &error));
   g_assert_no_error (error);
 }
 
@@ -439,14 +422,14 @@ prepare_card (Cell        *cell,
               CiCardState  state)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(CiEmployee) e = ci_store_employee_get_by_number (cell->fx->store, "E-0002", &error);
+  g_autoptr(CiEmployee) e = ci_store_employee_get_by_number (cell->fx->db.store, "E-0002", &error);
   g_autoptr(CiCard) card = ci_card_new ();
 
   g_assert_no_error (error);
   ci_card_set_employee_id (card, ci_employee_get_id (e));
   ci_card_set_state (card, state);
   ci_card_set_valid_until (card, "2099-12-31");
-  g_assert_true (ci_store_card_insert (cell->fx->store, card, &error));
+  g_assert_true (ci_store_card_insert (cell->fx->db.store, card, &error));
   g_assert_no_error (error);
   cell->serial = ci_card_get_serial (card);
   g_assert_cmpint (cell->serial, >, 0);
@@ -475,7 +458,7 @@ prepare_operator (Cell *cell)
   ci_operator_set_active (op, TRUE);
   ci_operator_set_failed_attempts (op, 3);
   ci_operator_set_locked_until (op, g_get_real_time () / G_USEC_PER_SEC + 600);
-  g_assert_true (ci_store_operator_insert (cell->fx->store, op, &error));
+  g_assert_true (ci_store_operator_insert (cell->fx->db.store, op, &error));
   g_assert_no_error (error);
   cell->object = G_OBJECT (op);
 }
@@ -484,7 +467,7 @@ static CiOperator *
 stored_operator (Cell *cell)
 {
   g_autoptr(GError) error = NULL;
-  CiOperator *op = ci_store_operator_get (cell->fx->store, cell->key, &error);
+  CiOperator *op = ci_store_operator_get (cell->fx->db.store, cell->key, &error);
 
   g_assert_no_error (error);
   g_assert_nonnull (op);
@@ -501,7 +484,7 @@ run_enroll (Cell    *cell,
   if (!ci_services_employee_enroll (cell->fx->services, cell->actor, e, error))
     return FALSE;
   g_assert_cmpint (ci_employee_get_id (e), >, 0);
-  stored = ci_store_employee_get_by_number (cell->fx->store, cell->key, NULL);
+  stored = ci_store_employee_get_by_number (cell->fx->db.store, cell->key, NULL);
   g_assert_nonnull (stored);
   g_assert_cmpstr (ci_employee_get_family_name (stored), ==, "Hire");
   return TRUE;
@@ -517,7 +500,7 @@ run_update (Cell    *cell,
   ci_employee_set_department (e, "Research");
   if (!ci_services_employee_update (cell->fx->services, cell->actor, e, error))
     return FALSE;
-  stored = ci_store_employee_get_by_number (cell->fx->store, cell->key, NULL);
+  stored = ci_store_employee_get_by_number (cell->fx->db.store, cell->key, NULL);
   g_assert_cmpstr (ci_employee_get_department (stored), ==, "Research");
   g_assert_cmpint (ci_employee_get_version (stored), ==, 2);
   g_assert_cmpint (ci_employee_get_version (e), ==, 2);
@@ -569,7 +552,7 @@ static gboolean
 run_get_many (Cell    *cell,
               GError **error)
 {
-  g_autoptr(CiEmployee) e = ci_store_employee_get_by_number (cell->fx->store, "E-0002", NULL);
+  g_autoptr(CiEmployee) e = ci_store_employee_get_by_number (cell->fx->db.store, "E-0002", NULL);
   gint64 id = ci_employee_get_id (e);
   g_autoptr(GPtrArray) found = ci_services_employee_get_many (cell->fx->services, cell->actor,
                                                               &id, 1, error);
@@ -615,7 +598,7 @@ run_zone_add (Cell    *cell,
 
   if (!ci_services_zone_add (cell->fx->services, cell->actor, z, error))
     return FALSE;
-  stored = ci_store_zone_get_by_code (cell->fx->store, cell->key, NULL);
+  stored = ci_store_zone_get_by_code (cell->fx->db.store, cell->key, NULL);
   g_assert_nonnull (stored);
   g_assert_cmpint (ci_zone_get_parent_id (stored), ==, cell->fx->building_id);
   return TRUE;
@@ -631,7 +614,7 @@ run_zone_update (Cell    *cell,
   ci_zone_set_name (z, "Renamed");
   if (!ci_services_zone_update (cell->fx->services, cell->actor, z, error))
     return FALSE;
-  stored = ci_store_zone_get_by_code (cell->fx->store, cell->key, NULL);
+  stored = ci_store_zone_get_by_code (cell->fx->db.store, cell->key, NULL);
   g_assert_cmpstr (ci_zone_get_name (stored), ==, "Renamed");
   return TRUE;
 }
@@ -719,7 +702,7 @@ run_withdraw (Cell       *cell,
     return FALSE;
   sql = g_strdup_printf ("SELECT count(*) FROM zone_grant WHERE employee_id = %" G_GINT64_FORMAT,
                          ci_employee_get_id (CI_EMPLOYEE (cell->object)));
-  g_assert_cmpint (raw_int (cell->fx, sql), ==, 0);
+  g_assert_cmpint (raw_int (&cell->fx->db, sql), ==, 0);
   return TRUE;
 }
 
@@ -908,8 +891,8 @@ run_policy_set (Cell    *cell,
   if (!ci_services_policy_set (cell->fx->services, cell->actor, CI_ROLE_FRONT_DESK,
                                CI_ACTION_ZONE_MANAGE, CI_SCOPE_NONE, error))
     return FALSE;
-  g_assert_cmpint (raw_int (cell->fx, "SELECT scope FROM role_permission WHERE role = 4 "
-                                      "AND action = 'zone.manage'"), ==, CI_SCOPE_NONE);
+  g_assert_cmpint (raw_int (&cell->fx->db, "SELECT scope FROM role_permission WHERE role = 4 "
+                                           "AND action = 'zone.manage'"), ==, CI_SCOPE_NONE);
   return TRUE;
 }
 
@@ -1009,7 +992,7 @@ static const MatrixRow matrix[] = {
 #undef N
 
 static void
-cell_prepare (Fixture         *fx,
+cell_prepare (TestBed         *fx,
               const MatrixRow *row,
               CiOperator      *actor,
               Cell            *cell)
@@ -1025,7 +1008,7 @@ cell_prepare (Fixture         *fx,
 /* Runs one row for one actor and checks the outcome; @reason_part, if not
  * %NULL, must appear in the refusal's audit reason. */
 static void
-check_cell (Fixture         *fx,
+check_cell (TestBed         *fx,
             const MatrixRow *row,
             CiOperator      *actor,
             gboolean         allowed,
@@ -1073,7 +1056,7 @@ check_cell (Fixture         *fx,
 }
 
 static void
-test_role_matrix (Fixture       *fx,
+test_role_matrix (TestBed       *fx,
                   gconstpointer  data)
 {
   for (guint r = 0; r < G_N_ELEMENTS (matrix); r++)
@@ -1090,7 +1073,7 @@ test_role_matrix (Fixture       *fx,
 /* ---- roles come from the store ---------------------------------------------- */
 
 static void
-test_roles_from_store (Fixture       *fx,
+test_roles_from_store (TestBed       *fx,
                        gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
@@ -1145,7 +1128,8 @@ test_roles_from_store (Fixture       *fx,
   g_assert_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID);
   g_clear_error (&error);
   assert_last_entry (fx, "admin", "operator.disable", CI_OUTCOME_FAILED);
-  g_assert_cmpint (raw_int (fx, "SELECT active FROM operator WHERE login = 'admin'"), ==, 1);
+  g_assert_cmpint (raw_int (&fx->db, "SELECT CAST(active AS integer) FROM operator "
+                                     "WHERE login = 'admin'"), ==, 1);
 
   /* Enabled again, the same object works. */
   g_assert_true (ci_services_operator_set_active (fx->services, fx->ops[ROLE_ADMIN], "fd", TRUE,
@@ -1156,23 +1140,27 @@ test_roles_from_store (Fixture       *fx,
 
 /* ---- sign-in ---------------------------------------------------------------- */
 
+/* The audit entries with @text in any of their texts, ASCII letters in any case. */
 static gint64
-audit_rows_containing (Fixture    *fx,
+audit_rows_containing (TestBed    *fx,
                        const char *text)
 {
-  char *sql = sqlite3_mprintf ("SELECT count(*) FROM audit WHERE desk LIKE '%%%q%%' OR "
-                               "operator LIKE '%%%q%%' OR action LIKE '%%%q%%' OR "
-                               "subject_type LIKE '%%%q%%' OR subject_id LIKE '%%%q%%' OR "
-                               "reason LIKE '%%%q%%' OR details LIKE '%%%q%%'",
-                               text, text, text, text, text, text, text);
-  gint64 n = raw_int (fx, sql);
+  static const char * const columns[] = {
+    "desk", "operator", "action", "subject_type", "subject_id", "reason", "details",
+  };
+  g_auto(GStrv) pieces = g_strsplit (text, "'", -1);
+  g_autofree char *literal = g_strjoinv ("''", pieces);
+  g_autoptr(GString) sql = g_string_new ("SELECT count(*) FROM audit");
 
-  sqlite3_free (sql);
-  return n;
+  /* SQLite's LIKE ignores the case of ASCII letters, PostgreSQL's ILIKE does. */
+  for (guint i = 0; i < G_N_ELEMENTS (columns); i++)
+    g_string_append_printf (sql, " %s %s %s '%%%s%%'", i ? "OR" : "WHERE", columns[i],
+                            SQL ("LIKE", "ILIKE"), literal);
+  return raw_int (&fx->db, sql->str);
 }
 
 static void
-assert_login_fails (Fixture    *fx,
+assert_login_fails (TestBed    *fx,
                     const char *login,
                     const char *password,
                     int         code)
@@ -1186,7 +1174,7 @@ assert_login_fails (Fixture    *fx,
 }
 
 static void
-test_authenticate (Fixture       *fx,
+test_authenticate (TestBed       *fx,
                    gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
@@ -1222,14 +1210,14 @@ test_authenticate (Fixture       *fx,
   g_assert_no_error (error);
   g_assert_nonnull (op);
   g_clear_object (&op);
-  g_assert_cmpint (raw_int (fx, "SELECT failed_attempts FROM operator WHERE login = 'sec'"),
+  g_assert_cmpint (raw_int (&fx->db, "SELECT failed_attempts FROM operator WHERE login = 'sec'"),
                    ==, 0);
 
   /* Five wrong in a row lock the account, the right password then too. */
   for (int i = 1; i < CI_OPERATOR_MAX_FAILURES; i++)
     assert_login_fails (fx, "fd", "Wrong-Battery-Staple", CI_SERVICE_ERROR_AUTH_FAILED);
   assert_login_fails (fx, "fd", "Wrong-Battery-Staple", CI_SERVICE_ERROR_LOCKED_OUT);
-  g_assert_cmpint (raw_int (fx, "SELECT locked_until FROM operator WHERE login = 'fd'"), >,
+  g_assert_cmpint (raw_int (&fx->db, "SELECT locked_until FROM operator WHERE login = 'fd'"), >,
                    g_get_real_time () / G_USEC_PER_SEC);
   assert_login_fails (fx, "fd", FD_PASSWORD, CI_SERVICE_ERROR_LOCKED_OUT);
 
@@ -1240,7 +1228,7 @@ test_authenticate (Fixture       *fx,
   g_assert_no_error (error);
   g_assert_nonnull (op);
   assert_last_entry (fx, "fd", "operator.login", CI_OUTCOME_OK);
-  g_assert_cmpint (raw_int (fx, "SELECT failed_attempts FROM operator WHERE login = 'fd'"),
+  g_assert_cmpint (raw_int (&fx->db, "SELECT failed_attempts FROM operator WHERE login = 'fd'"),
                    ==, 0);
 
   /* Setup only once, and never with a short password. */
@@ -1250,7 +1238,8 @@ test_authenticate (Fixture       *fx,
   g_assert_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_SETUP);
   g_clear_error (&error);
   assert_last_entry (fx, "admin2", "setup.first-admin", CI_OUTCOME_REFUSED);
-  g_assert_cmpint (raw_int (fx, "SELECT count(*) FROM operator WHERE login = 'admin2'"), ==, 0);
+  g_assert_cmpint (raw_int (&fx->db, "SELECT count(*) FROM operator WHERE login = 'admin2'"),
+                   ==, 0);
   again = ci_services_setup_first_admin (fx->services, "admin2", "Second Admin", "short", &error);
   g_assert_null (again);
   g_assert_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID);
@@ -1290,7 +1279,7 @@ test_authenticate (Fixture       *fx,
 #define CSV_HEADER "employee_number,given_name,family_name,department,valid_from,valid_until\n"
 
 static void
-test_import_good (Fixture       *fx,
+test_import_good (TestBed       *fx,
                   gconstpointer  data)
 {
   static const char csv[] = CSV_HEADER
@@ -1310,7 +1299,7 @@ test_import_good (Fixture       *fx,
   g_assert_cmpuint (n, ==, 3);
   g_assert_cmpuint (problems->len, ==, 0);
   g_assert_cmpint (count_rows (fx, "employee"), ==, 5);
-  e = ci_store_employee_get_by_number (fx->store, "I-003", &error);
+  e = ci_store_employee_get_by_number (fx->db.store, "I-003", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (ci_employee_get_department (e), ==, "Signals, Noise");
   g_assert_cmpstr (ci_employee_get_valid_until (e), ==, "2031-01-31");
@@ -1324,7 +1313,7 @@ test_import_good (Fixture       *fx,
 }
 
 static void
-test_import_bad_rows (Fixture       *fx,
+test_import_bad_rows (TestBed       *fx,
                       gconstpointer  data)
 {
   static const char csv[] = CSV_HEADER
@@ -1362,7 +1351,7 @@ test_import_bad_rows (Fixture       *fx,
 }
 
 static void
-test_import_existing (Fixture       *fx,
+test_import_existing (TestBed       *fx,
                       gconstpointer  data)
 {
   static const char csv[] = CSV_HEADER
@@ -1380,7 +1369,8 @@ test_import_existing (Fixture       *fx,
   g_assert_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_IMPORT);
   g_assert_cmpuint (n, ==, 0);
   g_assert_cmpint (count_rows (fx, "employee"), ==, 2);
-  g_assert_cmpint (raw_int (fx, "SELECT count(*) FROM employee WHERE number = 'I-001'"), ==, 0);
+  g_assert_cmpint (raw_int (&fx->db, "SELECT count(*) FROM employee WHERE number = 'I-001'"),
+                   ==, 0);
   g_assert_cmpuint (problems->len, ==, 1);
   p = g_ptr_array_index (problems, 0);
   g_assert_cmpuint (p->line, ==, 4);
@@ -1395,7 +1385,7 @@ test_import_existing (Fixture       *fx,
 /* ---- card life cycle -------------------------------------------------------- */
 
 static void
-set_state_ok (Fixture     *fx,
+set_state_ok (TestBed     *fx,
               guint        role,
               gint64       serial,
               CiCardState  state)
@@ -1410,7 +1400,7 @@ set_state_ok (Fixture     *fx,
 }
 
 static void
-set_state_illegal (Fixture     *fx,
+set_state_illegal (TestBed     *fx,
                    guint        role,
                    gint64       serial,
                    CiCardState  state)
@@ -1426,7 +1416,7 @@ set_state_illegal (Fixture     *fx,
 }
 
 static void
-test_card_life_cycle (Fixture       *fx,
+test_card_life_cycle (TestBed       *fx,
                       gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
@@ -1467,8 +1457,8 @@ test_card_life_cycle (Fixture       *fx,
   set_state_illegal (fx, ROLE_HR, serial, CI_CARD_ACTIVE);
   set_state_ok (fx, ROLE_FRONT_DESK, serial, CI_CARD_REVOKED);
   set_state_ok (fx, ROLE_SECURITY, serial, CI_CARD_DESTROYED);
-  g_assert_cmpint (raw_int (fx, "SELECT count(*) FROM card_transition WHERE serial = (SELECT "
-                                "max(serial) FROM card)"), ==, 7);
+  g_assert_cmpint (raw_int (&fx->db, "SELECT count(*) FROM card_transition WHERE serial = "
+                                     "(SELECT max(serial) FROM card)"), ==, 7);
 
   /* A card that does not exist. */
   g_assert_false (ci_services_card_set_state (fx->services, fx->ops[ROLE_SECURITY], 999999,
@@ -1486,7 +1476,7 @@ test_card_life_cycle (Fixture       *fx,
 /* ---- optimistic versioning ---------------------------------------------------- */
 
 static void
-test_employee_conflict (Fixture       *fx,
+test_employee_conflict (TestBed       *fx,
                         gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
@@ -1519,7 +1509,7 @@ test_employee_conflict (Fixture       *fx,
   g_assert_cmpstr (after, ==, before);
   assert_last_entry (fx, "hr", "employee.edit", CI_OUTCOME_FAILED);
 
-  stored = ci_store_employee_get_by_number (fx->store, "E-0002", &error);
+  stored = ci_store_employee_get_by_number (fx->db.store, "E-0002", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (ci_employee_get_department (stored), ==, "Navy");
   g_assert_cmpint (ci_employee_get_version (stored), ==, 2);
@@ -1528,13 +1518,14 @@ test_employee_conflict (Fixture       *fx,
   ci_employee_set_department (stored, "Army");
   g_assert_true (ci_services_employee_update (fx->services, fx->ops[ROLE_HR], stored, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (raw_int (fx, "SELECT version FROM employee WHERE number = 'E-0002'"), ==, 3);
+  g_assert_cmpint (raw_int (&fx->db, "SELECT version FROM employee WHERE number = 'E-0002'"),
+                   ==, 3);
 }
 
 /* ---- the lazily loaded employee list ------------------------------------------ */
 
 static void
-test_employee_find (Fixture       *fx,
+test_employee_find (TestBed       *fx,
                     gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
@@ -1591,7 +1582,7 @@ test_employee_find (Fixture       *fx,
 /* ---- grants ----------------------------------------------------------------- */
 
 static void
-test_grant_scope (Fixture       *fx,
+test_grant_scope (TestBed       *fx,
                   gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
@@ -1692,7 +1683,7 @@ test_grant_scope (Fixture       *fx,
 /* ---- audit export ------------------------------------------------------------ */
 
 static char **
-export_lines (Fixture             *fx,
+export_lines (TestBed             *fx,
               guint                role,
               const CiAuditFilter *filter)
 {
@@ -1716,7 +1707,7 @@ export_lines (Fixture             *fx,
 }
 
 static void
-test_audit_export_scope (Fixture       *fx,
+test_audit_export_scope (TestBed       *fx,
                          gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
@@ -1734,7 +1725,7 @@ test_audit_export_scope (Fixture       *fx,
   g_clear_error (&error);
 
   /* The search and the refused zone.add. */
-  n_fd = raw_int (fx, "SELECT count(*) FROM audit WHERE operator = 'fd'");
+  n_fd = raw_int (&fx->db, "SELECT count(*) FROM audit WHERE operator = 'fd'");
   g_assert_cmpint (n_fd, ==, 2);
   lines = export_lines (fx, ROLE_FRONT_DESK, NULL);
   g_assert_cmpuint (g_strv_length (lines), ==, n_fd);
@@ -1753,7 +1744,7 @@ test_audit_export_scope (Fixture       *fx,
   /* HR too sees only its own. */
   lines = export_lines (fx, ROLE_HR, NULL);
   g_assert_cmpuint (g_strv_length (lines), ==,
-                    raw_int (fx, "SELECT count(*) FROM audit WHERE operator = 'hr'") - 1);
+                    raw_int (&fx->db, "SELECT count(*) FROM audit WHERE operator = 'hr'") - 1);
   for (guint i = 0; lines[i]; i++)
     g_assert_nonnull (strstr (lines[i], "\"operator\":\"hr\""));
   g_clear_pointer (&lines, g_strfreev);
@@ -1780,17 +1771,18 @@ test_audit_export_scope (Fixture       *fx,
   /* Security's filter is honoured. */
   lines = export_lines (fx, ROLE_SECURITY, &others);
   g_assert_cmpuint (g_strv_length (lines), ==,
-                    raw_int (fx, "SELECT count(*) FROM audit WHERE operator = 'sec'") - 1);
+                    raw_int (&fx->db, "SELECT count(*) FROM audit WHERE operator = 'sec'") - 1);
 }
 
 /* ---- signed checkpoints ---------------------------------------------------------- */
 
 static void
-test_audit_checkpoints (Fixture       *fx,
+test_audit_checkpoints (TestBed       *fx,
                         gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *key_path = g_build_filename (fx->dir, "keys.cikeys", NULL);
+  g_autofree char *key_dir = key_dir_new ();
+  g_autofree char *key_path = g_build_filename (key_dir, "keys.cikeys", NULL);
   g_autoptr(CiKeyStore) keys = NULL;
   g_autoptr(CiAuditReport) report = NULL;
   g_autoptr(GPtrArray) checkpoints = NULL;
@@ -1817,7 +1809,7 @@ test_audit_checkpoints (Fixture       *fx,
       g_assert_no_error (error);
       g_assert_cmpuint (zones->len, ==, 4);
     }
-  checkpoints = ci_store_checkpoint_list (fx->store, &error);
+  checkpoints = ci_store_checkpoint_list (fx->db.store, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (checkpoints->len, >=, 2);
   for (guint i = 1; i < checkpoints->len; i++)
@@ -1849,7 +1841,7 @@ test_audit_checkpoints (Fixture       *fx,
   /* Shutdown signs the head. */
   head = audit_head (fx);
   ci_services_shutdown (fx->services);
-  checkpoints = ci_store_checkpoint_list (fx->store, &error);
+  checkpoints = ci_store_checkpoint_list (fx->db.store, &error);
   g_assert_no_error (error);
   last = g_ptr_array_index (checkpoints, checkpoints->len - 1);
   g_assert_cmpint (last->seq, ==, head);
@@ -1867,17 +1859,18 @@ test_audit_checkpoints (Fixture       *fx,
   g_assert_no_error (error);
   assert_last_entry (fx, "sec", "audit.checkpoint", CI_OUTCOME_OK);
   g_clear_pointer (&checkpoints, g_ptr_array_unref);
-  checkpoints = ci_store_checkpoint_list (fx->store, &error);
+  checkpoints = ci_store_checkpoint_list (fx->db.store, &error);
   last = g_ptr_array_index (checkpoints, checkpoints->len - 1);
   g_assert_cmpint (last->seq, ==, audit_head (fx));
 
   ci_services_set_key_store (fx->services, NULL);
+  remove_dir (key_dir);
 }
 
 /* ---- a card by its serial --------------------------------------------------- */
 
 static void
-test_card_get (Fixture       *fx,
+test_card_get (TestBed       *fx,
                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
@@ -1892,7 +1885,7 @@ test_card_get (Fixture       *fx,
   g_assert_nonnull (card);
   g_assert_cmpint (ci_card_get_serial (card), ==, fx->serial);
   g_assert_cmpint (ci_card_get_state (card), ==, CI_CARD_REQUESTED);
-  holder = ci_store_employee_get_by_number (fx->store, "E-0001", &error);
+  holder = ci_store_employee_get_by_number (fx->db.store, "E-0001", &error);
   g_assert_no_error (error);
   g_assert_cmpint (ci_card_get_employee_id (card), ==, ci_employee_get_id (holder));
   entry = last_entry (fx);
@@ -1928,7 +1921,7 @@ test_card_get (Fixture       *fx,
 /* A front end offers what the roles allow; an account disabled since
  * sign-in is offered nothing. */
 static void
-test_operator_scopes (Fixture       *fx,
+test_operator_scopes (TestBed       *fx,
                       gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
@@ -1955,7 +1948,7 @@ test_operator_scopes (Fixture       *fx,
 /* Who may enter a zone names employees: a role given zone view but not
  * employee view is refused the list, and the refusal is audited. */
 static void
-test_zone_grants_need_employee_view (Fixture       *fx,
+test_zone_grants_need_employee_view (TestBed       *fx,
                                      gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
@@ -1977,21 +1970,19 @@ test_zone_grants_need_employee_view (Fixture       *fx,
 /* First run: the key store and the first administrator; a second run is
  * refused and audited, and leaves the key store alone. */
 static void
-test_first_run (void)
+test_first_run (Fixture       *fx,
+                gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("ci-first-run-XXXXXX", &error);
-  g_autofree char *db = g_build_filename (dir, "cardissue.db", NULL);
+  g_autofree char *dir = key_dir_new ();
   g_autofree char *keys = g_build_filename (dir, "keys.cikeys", NULL);
   g_autofree char *other = g_build_filename (dir, "other.cikeys", NULL);
-  g_autoptr(CiStore) store = ci_store_sqlite_new (db, &error);
-  g_autoptr(CiServices) services = ci_services_new (store, "desk");
+  g_autoptr(CiServices) services = ci_services_new (fx->store, "desk");
   g_autoptr(CiOperator) admin = NULL;
   g_autoptr(CiOperator) again = NULL;
   CiAuditFilter newest = { .limit = 1, .newest_first = TRUE };
   CiAuditEntry *entry = NULL;
 
-  g_assert_no_error (error);
   /* A password too short: nothing is created. */
   g_assert_null (ci_services_first_run (services, keys, "key store passphrase", "boss", "Boss",
                                         "short", &error));
@@ -2013,22 +2004,15 @@ test_first_run (void)
   g_assert_null (again);
   g_assert_false (g_file_test (other, G_FILE_TEST_EXISTS));
   g_clear_error (&error);
-  g_assert_true (ci_store_audit_foreach (store, &newest, keep_entry, &entry, &error));
+  g_assert_true (ci_store_audit_foreach (fx->store, &newest, keep_entry, &entry, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (entry->action, ==, "setup.first-run");
   g_assert_cmpstr (entry->operator_login, ==, "eve");
   g_assert_cmpint (entry->outcome, ==, CI_OUTCOME_REFUSED);
   ci_audit_entry_free (entry);
   ci_services_shutdown (services);
-  g_unlink (keys);
-  g_unlink (db);
-  {
-    g_autofree char *wal = g_strconcat (db, "-wal", NULL);
-    g_autofree char *shm = g_strconcat (db, "-shm", NULL);
-    g_unlink (wal);
-    g_unlink (shm);
-  }
-  g_rmdir (dir);
+  g_assert_finalize_object (g_steal_pointer (&services));
+  remove_dir (dir);
 }
 
 int
@@ -2036,9 +2020,11 @@ main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  if (!ci_test_store_init ())
+    return 1;
 
 #define ADD(path, func) \
-  g_test_add ("/services/" path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  g_test_add ("/services/" path, TestBed, NULL, test_bed_setup, func, test_bed_teardown)
   ADD ("role-matrix", test_role_matrix);
   ADD ("roles-from-store", test_roles_from_store);
   ADD ("authenticate", test_authenticate);
@@ -2055,7 +2041,8 @@ main (int   argc,
   ADD ("operator-scopes", test_operator_scopes);
   ADD ("zone-grants-need-employee-view", test_zone_grants_need_employee_view);
 #undef ADD
-  g_test_add_func ("/services/first-run", test_first_run);
+  g_test_add ("/services/first-run", Fixture, NULL, fixture_setup, test_first_run,
+              fixture_teardown);
 
   return g_test_run ();
 }
