@@ -286,11 +286,12 @@ ci_test_app_run (int                argc,
   g_assert_no_error (error);
   db = g_build_filename (ci_test_workdir, "cardissue.db", NULL);
   keystore = g_build_filename (ci_test_workdir, "keys.cikeys", NULL);
+  if (database != CI_TEST_APP_EMPTY)
+    make_demo_database (db, keystore);
   if (database == CI_TEST_APP_DEMO)
-    {
-      make_demo_database (db, keystore);
-      g_setenv ("CARDISSUE_KEYSTORE_PASSPHRASE", "demo-keystore-passphrase", TRUE);
-    }
+    g_setenv ("CARDISSUE_KEYSTORE_PASSPHRASE", CI_TEST_KEYSTORE_PASSPHRASE, TRUE);
+  else
+    g_unsetenv ("CARDISSUE_KEYSTORE_PASSPHRASE");
 
   ci_test_app = ci_application_new ();
   g_application_set_flags (G_APPLICATION (ci_test_app), G_APPLICATION_NON_UNIQUE);

@@ -36,12 +36,18 @@ extern char          *ci_test_workdir;
  * @CI_TEST_APP_DEMO: `cardissue-cli demo`: operators admin, hr, security and
  *   frontdesk (password demo-password), zones, ten employees; the key store
  *   is unlocked (CARDISSUE_KEYSTORE_PASSPHRASE)
+ * @CI_TEST_APP_DEMO_LOCKED: the same, but the application starts with the key
+ *   store locked (no passphrase in its environment): card work asks for it
  */
 typedef enum
 {
   CI_TEST_APP_EMPTY,
   CI_TEST_APP_DEMO,
+  CI_TEST_APP_DEMO_LOCKED,
 } CiTestAppDatabase;
+
+/* The demo key store's passphrase (cardissue-cli demo). */
+#define CI_TEST_KEYSTORE_PASSPHRASE "demo-keystore-passphrase"
 
 int               ci_test_app_run         (int                argc,
                                            char              *argv[],

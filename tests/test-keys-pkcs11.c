@@ -848,6 +848,18 @@ test_services (Fixture       *fx,
   g_assert_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_INVALID);
   g_clear_error (&error);
 
+  /* the desk unlocks the token with its PIN, as the application's prompt
+   * does; a wrong one is named as such and leaves it locked */
+  ci_key_store_lock (keys);
+  g_assert_false (ci_services_keys_unlock (services, hr, "wrong-pin", &error));
+  g_assert_error (error, CI_KEYS_ERROR, CI_KEYS_ERROR_WRONG_PASSPHRASE);
+  g_assert_nonnull (strstr (error->message, "Wrong PIN for the token"));
+  g_clear_error (&error);
+  g_assert_false (ci_key_store_is_unlocked (keys));
+  g_assert_true (ci_services_keys_unlock (services, hr, fx->pin, &error));
+  g_assert_no_error (error);
+  g_assert_true (ci_key_store_is_unlocked (keys));
+
   /* the audit trail says who moved which keys where, never the PIN; its
    * checkpoints are now signed in the token, by the same audit key */
   g_assert_true (ci_audit_log_checkpoint (ci_services_get_audit_log (services), &error));
@@ -865,7 +877,13 @@ test_services (Fixture       *fx,
   g_assert_true (g_regex_match_simple ("\"operator\":\"admin\",[^\\n]*\"action\":\"keystore\\."
                                        "migrate-to-token\"[^\\n]*\"outcome\":\"ok\"[^\\n]*"
                                        "migrated", exported, 0, 0));
+  g_assert_true (g_regex_match_simple ("\"operator\":\"hr\",[^\\n]*\"action\":\"keystore\\."
+                                       "unlock\"[^\\n]*\"outcome\":\"failed\"[^\\n]*Wrong PIN",
+                                       exported, 0, 0));
+  g_assert_true (g_regex_match_simple ("\"operator\":\"hr\",[^\\n]*\"action\":\"keystore\\."
+                                       "unlock\"[^\\n]*\"outcome\":\"ok\"", exported, 0, 0));
   g_assert_null (strstr (exported, fx->pin));
+  g_assert_null (strstr (exported, "wrong-pin"));
   audit_key = ci_key_store_get_public_key (keys, CI_KEY_AUDIT);
   report = ci_audit_log_verify (ci_services_get_audit_log (services), audit_key, &error);
   g_assert_no_error (error);

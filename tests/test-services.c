@@ -1867,6 +1867,92 @@ test_audit_checkpoints (TestBed       *fx,
   remove_dir (key_dir);
 }
 
+/* ---- unlocking the key store ------------------------------------------------ */
+
+#define WRONG_PASSPHRASE "not the key store passphrase"
+
+static void
+assert_no_secret_in_audit (Fixture *fx)
+{
+  g_assert_cmpint (raw_int (fx, "SELECT count(*) FROM audit WHERE "
+                                "instr(reason || details, '" KEY_PASSPHRASE "') > 0 OR "
+                                "instr(reason || details, '" WRONG_PASSPHRASE "') > 0"), ==, 0);
+}
+
+/* Card work unlocks the keys from a prompt: whoever may issue, reissue or
+ * re-encode cards may unlock them, and every attempt is audited. */
+static void
+test_keys_unlock (Fixture       *fx,
+                  gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key_path = g_build_filename (fx->dir, "keys.cikeys", NULL);
+  g_autoptr(CiKeyStore) created = NULL;
+  g_autoptr(CiKeyStore) keys = NULL;
+  g_autoptr(CiAuditEntry) entry = NULL;
+
+  /* No key store at all: nothing to unlock, and the log says so. */
+  g_assert_false (ci_services_keys_unlock (fx->services, fx->ops[ROLE_HR], KEY_PASSPHRASE,
+                                           &error));
+  g_assert_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_SETUP);
+  g_clear_error (&error);
+  assert_last_entry (fx, "hr", "keystore.unlock", CI_OUTCOME_FAILED);
+
+  created = ci_key_store_create (key_path, KEY_PASSPHRASE, &error);
+  g_assert_no_error (error);
+  keys = ci_key_store_open (key_path, &error);
+  g_assert_no_error (error);
+  ci_services_set_key_store (fx->services, keys);
+  g_assert_false (ci_key_store_is_unlocked (keys));
+
+  /* The administrator works on no cards: refused, even with the right
+   * passphrase, before it is tried. */
+  g_assert_false (ci_services_keys_unlock (fx->services, fx->ops[ROLE_ADMIN], KEY_PASSPHRASE,
+                                           &error));
+  g_assert_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_PERMISSION_DENIED);
+  g_clear_error (&error);
+  g_assert_false (ci_key_store_is_unlocked (keys));
+  entry = last_entry (fx);
+  g_assert_cmpstr (entry->action, ==, "keystore.unlock");
+  g_assert_cmpint (entry->outcome, ==, CI_OUTCOME_REFUSED);
+  g_assert_nonnull (strstr (entry->reason, "card.issue or card.reissue or card.change-access"));
+  g_clear_pointer (&entry, ci_audit_entry_free);
+
+  /* A wrong passphrase: locked still, a failed attempt on record. */
+  g_assert_false (ci_services_keys_unlock (fx->services, fx->ops[ROLE_HR], WRONG_PASSPHRASE,
+                                           &error));
+  g_assert_error (error, CI_KEYS_ERROR, CI_KEYS_ERROR_WRONG_PASSPHRASE);
+  g_assert_cmpstr (error->message, ==, "Wrong passphrase for the key store");
+  g_clear_error (&error);
+  g_assert_false (ci_key_store_is_unlocked (keys));
+  entry = last_entry (fx);
+  g_assert_cmpstr (entry->operator_login, ==, "hr");
+  g_assert_cmpstr (entry->action, ==, "keystore.unlock");
+  g_assert_cmpint (entry->outcome, ==, CI_OUTCOME_FAILED);
+  g_assert_cmpstr (entry->subject_type, ==, "keystore");
+  g_assert_cmpstr (entry->subject_id, ==, key_path);
+  g_clear_pointer (&entry, ci_audit_entry_free);
+
+  /* The front desk may only reissue, which is card work all the same. */
+  g_assert_true (ci_services_keys_unlock (fx->services, fx->ops[ROLE_FRONT_DESK],
+                                          KEY_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  g_assert_true (ci_key_store_is_unlocked (keys));
+  assert_last_entry (fx, "fd", "keystore.unlock", CI_OUTCOME_OK);
+
+  /* Unlocked already: the keys stay as they are, whatever is typed. */
+  g_assert_true (ci_services_keys_unlock (fx->services, fx->ops[ROLE_SECURITY],
+                                          WRONG_PASSPHRASE, &error));
+  g_assert_no_error (error);
+  g_assert_true (ci_key_store_is_unlocked (keys));
+  entry = last_entry (fx);
+  g_assert_cmpint (entry->outcome, ==, CI_OUTCOME_OK);
+  g_assert_nonnull (strstr (entry->details, "already_unlocked"));
+
+  assert_no_secret_in_audit (fx);
+  ci_services_set_key_store (fx->services, NULL);
+}
+
 /* ---- a card by its serial --------------------------------------------------- */
 
 static void
@@ -2037,6 +2123,7 @@ main (int   argc,
   ADD ("grant-scope", test_grant_scope);
   ADD ("audit-export-scope", test_audit_export_scope);
   ADD ("audit-checkpoints", test_audit_checkpoints);
+  ADD ("keys-unlock", test_keys_unlock);
   ADD ("card-get", test_card_get);
   ADD ("operator-scopes", test_operator_scopes);
   ADD ("zone-grants-need-employee-view", test_zone_grants_need_employee_view);

@@ -13,6 +13,7 @@
 #include "ci-access-page-private.h"
 #include "ci-window.h"
 #include "ci-ui.h"
+#include "ci-unlock-dialog.h"
 #include "services/ci-services-async.h"
 #include "services/ci-services-face.h"
 
@@ -824,12 +825,12 @@ reencode_done (GObject      *source,
                        "Hand it back."), TRUE);
 }
 
+/* The keys are unlocked: the card in the reader chosen now is re-encoded. */
 static void
-reencode_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
+keys_unlocked (gboolean unlocked,
+               gpointer user_data)
 {
-  CiAccessPage *self = CI_ACCESS_PAGE (widget);
+  g_autoptr(CiAccessPage) self = user_data;
   CiApplication *app = get_app ();
   g_autofree char *reader = selected_reader (self);
   CiIssueOptions options = {
@@ -838,7 +839,7 @@ reencode_action (GtkWidget  *widget,
     .progress_data = self,
   };
 
-  if (reader == NULL || self->reencode_cancellable != NULL
+  if (!unlocked || reader == NULL || self->reencode_cancellable != NULL
       || ci_application_get_operator (app) == NULL)
     return;
   self->reencode_cancellable = g_cancellable_new ();
@@ -854,6 +855,21 @@ reencode_action (GtkWidget  *widget,
                                         ci_application_get_operator (app), &options,
                                         self->reencode_cancellable, reencode_done,
                                         g_object_ref (self));
+}
+
+static void
+reencode_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  CiAccessPage *self = CI_ACCESS_PAGE (widget);
+  CiOperator *op = ci_application_get_operator (get_app ());
+  g_autofree char *reader = selected_reader (self);
+
+  if (reader == NULL || self->reencode_cancellable != NULL || op == NULL)
+    return;
+  ci_unlock_dialog_ensure (GTK_WINDOW (gtk_widget_get_root (widget)), op, keys_unlocked,
+                           g_object_ref (self));
 }
 
 /* ─── the session ───────────────────────────────────────────────────────── */

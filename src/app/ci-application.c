@@ -130,7 +130,8 @@ open_thread (gpointer       data,
   /* A file, or a token named by a pkcs11: location; none yet before setup. */
   if ((o->keys = ci_key_store_open_location (o->keystore, &local_error)) != NULL)
     {
-      /* For demos and kiosk set-ups; otherwise an officer unlocks it in the app. */
+      /* For demos and kiosk set-ups; otherwise card work asks for the secret
+       * first (ci-unlock-dialog.c). */
       if (passphrase != NULL && !ci_key_store_unlock (o->keys, passphrase, error))
         return NULL;
       ci_services_set_key_store (o->services, o->keys);

@@ -15,6 +15,7 @@
 #include "ci-batch-page-private.h"
 #include "ci-job.h"
 #include "ci-ui.h"
+#include "ci-unlock-dialog.h"
 #include "services/ci-services-async.h"
 
 /* Issuing cards for a list of employees over every reader: choose a CSV file,
@@ -799,16 +800,15 @@ import_done (GObject      *source,
 
 /* New employees first, all or none, with the core's import; then the cards. */
 static void
-start_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
+keys_unlocked (gboolean unlocked,
+               gpointer user_data)
 {
-  CiBatchPage *self = CI_BATCH_PAGE (widget);
+  g_autoptr(CiBatchTicket) t = user_data;
+  CiBatchPage *self = t->self;
   CiApplication *app = get_app ();
-  g_auto(GStrv) readers = dup_readers (self);
   ImportRequest *r;
 
-  if (ci_application_get_operator (app) == NULL || readers == NULL)
+  if (!unlocked || !_ci_batch_ticket_valid (t) || ci_application_get_operator (app) == NULL)
     return;
   if (self->import == NULL)
     {
@@ -824,6 +824,21 @@ start_action (GtkWidget  *widget,
   set_state (self, CI_BATCH_PAGE_IMPORTING);
   ci_job_run (NULL, import_thread, r, import_request_free, imported_free, NULL, import_done,
               _ci_batch_ticket_new (self));
+}
+
+static void
+start_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  CiBatchPage *self = CI_BATCH_PAGE (widget);
+  CiOperator *op = ci_application_get_operator (get_app ());
+  g_auto(GStrv) readers = dup_readers (self);
+
+  if (op == NULL || readers == NULL)
+    return;
+  ci_unlock_dialog_ensure (GTK_WINDOW (gtk_widget_get_root (widget)), op, keys_unlocked,
+                           _ci_batch_ticket_new (self));
 }
 
 static void

@@ -14,6 +14,7 @@
 #include "ci-application.h"
 #include "ci-front-desk-page-private.h"
 #include "ci-pin-dialog.h"
+#include "ci-unlock-dialog.h"
 #include "face/ci-face-templates.h"
 #include "services/ci-services-async.h"
 
@@ -225,6 +226,23 @@ pin_chosen (GObject      *source,
   run_replace (replace);
 }
 
+/* The keys are unlocked: the holder's PIN next. */
+static void
+keys_unlocked (gboolean unlocked,
+               gpointer user_data)
+{
+  Replace *replace = user_data;
+
+  if (!unlocked || replace->self->busy
+      || !ci_application_is_signed_in (get_app (), replace->actor))
+    {
+      replace_free (replace);
+      return;
+    }
+  ci_pin_dialog_choose (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (replace->self))), NULL,
+                        pin_chosen, replace);
+}
+
 /* The template the replacement will be printed with: the core refuses a card
  * whose face would miss something, and opens it in its worker. */
 static char *
@@ -278,7 +296,8 @@ replace_action (GtkWidget  *widget,
       replace_free (replace);
       return;
     }
-  ci_pin_dialog_choose (GTK_WINDOW (gtk_widget_get_root (widget)), NULL, pin_chosen, replace);
+  ci_unlock_dialog_ensure (GTK_WINDOW (gtk_widget_get_root (widget)), replace->actor,
+                           keys_unlocked, replace);
 }
 
 static void

@@ -21,6 +21,7 @@
 #include "ci-pin-dialog.h"
 #include "ci-reader-chooser.h"
 #include "ci-ui.h"
+#include "ci-unlock-dialog.h"
 #include "face/ci-face-templates.h"
 #include "services/ci-services-async.h"
 
@@ -326,6 +327,22 @@ pin_chosen (GObject      *source,
   run_issue (issue);
 }
 
+/* The keys are unlocked: the holder's PIN next. */
+static void
+keys_unlocked (gboolean unlocked,
+               gpointer user_data)
+{
+  Issue *issue = user_data;
+
+  if (!unlocked || !ci_application_is_signed_in (get_app (), issue->actor))
+    {
+      issue_free (issue);
+      return;
+    }
+  ci_pin_dialog_choose (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (issue->self))), NULL,
+                        pin_chosen, issue);
+}
+
 static void
 start_action (GtkWidget  *widget,
               const char *action_name,
@@ -359,7 +376,8 @@ start_action (GtkWidget  *widget,
       issue_free (issue);
       return;
     }
-  ci_pin_dialog_choose (GTK_WINDOW (gtk_widget_get_root (widget)), NULL, pin_chosen, issue);
+  ci_unlock_dialog_ensure (GTK_WINDOW (gtk_widget_get_root (widget)), issue->actor,
+                           keys_unlocked, issue);
 }
 
 static void

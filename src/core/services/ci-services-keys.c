@@ -10,9 +10,9 @@
 
 #include "ci-services-private.h"
 
-/* Key store administration. Making the keys is part of the first run
- * (ci_services_first_run()); moving them into a security module is done
- * once, by an administrator, here. */
+/* The key store as a service. Making the keys is part of the first run
+ * (ci_services_first_run()); unlocking them for card work, at the desk, and
+ * moving them into a security module, once, by an administrator, are here. */
 
 static gboolean
 check_file_store (CiServices  *self,
@@ -94,4 +94,67 @@ ci_services_keys_migrate_to_token (CiServices  *self,
   if (moved_to != NULL)
     *moved_to = g_steal_pointer (&renamed);
   return _ci_call_commit (&call, error);
+}
+
+/* Whoever may write cards may unlock the keys that card work signs with. */
+static const CiAction card_work[] = {
+  CI_ACTION_CARD_ISSUE,
+  CI_ACTION_CARD_REISSUE,
+  CI_ACTION_CARD_CHANGE_ACCESS,
+};
+
+/**
+ * ci_services_keys_unlock:
+ * @self: a #CiServices with a key store
+ * @actor: the signed-in operator, one who may issue, reissue or re-encode cards
+ * @secret: the key store file's passphrase, or the token's user PIN; never
+ *   recorded
+ * @error: return location for an error
+ *
+ * Unlocks the desk's key store for card work, with ci_key_store_unlock(), and
+ * audits the attempt as "keystore.unlock", failed ones included. A store that
+ * is unlocked already is left as it is: card work may be using its keys on
+ * another thread. Blocks for the key derivation or the token's login: call
+ * it from a worker thread.
+ *
+ * Returns: %TRUE if the key store is unlocked; %CI_KEYS_ERROR_WRONG_PASSPHRASE
+ *   for a wrong passphrase or PIN
+ */
+gboolean
+ci_services_keys_unlock (CiServices  *self,
+                         CiOperator  *actor,
+                         const char  *secret,
+                         GError     **error)
+{
+  g_auto(CiCall) call = { 0 };
+
+  g_return_val_if_fail (CI_IS_SERVICES (self), FALSE);
+  g_return_val_if_fail (secret != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!_ci_call_start_any (&call, self, actor, "keystore.unlock", card_work,
+                           G_N_ELEMENTS (card_work), FALSE, "keystore",
+                           self->keys ? ci_key_store_get_path (self->keys) : NULL, error))
+    return FALSE;
+  if (self->keys == NULL)
+    {
+      g_set_error_literal (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_SETUP,
+                           _("This desk has no key store yet: an administrator sets it up "
+                             "first"));
+      return _ci_call_fail (&call, error);
+    }
+  if (ci_key_store_is_unlocked (self->keys))
+    {
+      _ci_call_detail (&call, "already_unlocked", "true");
+      return _ci_call_commit (&call, error);
+    }
+  if (!ci_key_store_unlock (self->keys, secret, error))
+    return _ci_call_fail (&call, error);
+  /* Unlocked keys with no trace in the audit log would be worse than none. */
+  if (!_ci_call_commit (&call, error))
+    {
+      ci_key_store_lock (self->keys);
+      return FALSE;
+    }
+  return TRUE;
 }

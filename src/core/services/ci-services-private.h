@@ -54,6 +54,16 @@ gboolean  _ci_call_start     (CiCall       *call,
                               const char   *subject_type,
                               const char   *subject_id,
                               GError      **error);
+gboolean  _ci_call_start_any (CiCall         *call,
+                              CiServices     *self,
+                              CiOperator     *actor,
+                              const char     *action,
+                              const CiAction *permissions,
+                              guint           n_permissions,
+                              gboolean        write,
+                              const char     *subject_type,
+                              const char     *subject_id,
+                              GError        **error);
 void      _ci_call_detail    (CiCall       *call,
                               const char   *key,
                               const char   *value);

@@ -267,6 +267,54 @@ _ci_call_start (CiCall      *call,
                 const char  *subject_id,
                 GError     **error)
 {
+  return _ci_call_start_any (call, self, actor, action, &permission, 1, write, subject_type,
+                             subject_id, error);
+}
+
+/* "card.issue or card.reissue", for the audit entry of a refusal. */
+static char *
+permissions_to_string (const CiAction *permissions,
+                       guint           n_permissions)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < n_permissions; i++)
+    g_string_append_printf (text, "%s%s", i > 0 ? " or " : "",
+                            ci_action_to_string (permissions[i]));
+  return g_string_free (text, FALSE);
+}
+
+/**
+ * _ci_call_start_any:
+ * @call: a zeroed #CiCall, as for _ci_call_start()
+ * @self: the services
+ * @actor: the signed-in operator
+ * @action: the audit action name
+ * @permissions: (array length=n_permissions): rights of which any one will do
+ * @n_permissions: how many
+ * @write: whether the call changes anything (opens a transaction)
+ * @subject_type: (nullable): what the call acts on
+ * @subject_id: (nullable): which one
+ * @error: return location for a #CI_SERVICE_ERROR_PERMISSION_DENIED error
+ *
+ * _ci_call_start() for a call that serves several kinds of work (unlocking
+ * the keys serves every kind of card work): the call's scope is the widest
+ * the actor has for any of @permissions.
+ *
+ * Returns: %TRUE if the call may go ahead
+ */
+gboolean
+_ci_call_start_any (CiCall         *call,
+                    CiServices     *self,
+                    CiOperator     *actor,
+                    const char     *action,
+                    const CiAction *permissions,
+                    guint           n_permissions,
+                    gboolean        write,
+                    const char     *subject_type,
+                    const char     *subject_id,
+                    GError        **error)
+{
   g_autoptr(CiPolicy) policy = ci_policy_new_default ();
   g_autoptr(GError) local_error = NULL;
   const char *login = actor ? ci_operator_get_login (actor) : NULL;
@@ -295,12 +343,16 @@ _ci_call_start (CiCall      *call,
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  call->scope = ci_policy_scope_for (policy, ci_operator_get_roles (call->actor), permission);
+  call->scope = CI_SCOPE_NONE;
+  for (guint i = 0; i < n_permissions; i++)
+    call->scope = MAX (call->scope, ci_policy_scope_for (policy,
+                                                         ci_operator_get_roles (call->actor),
+                                                         permissions[i]));
   if (call->scope == CI_SCOPE_NONE)
     {
       g_autofree char *roles = ci_roles_to_string (ci_operator_get_roles (call->actor));
-      g_autofree char *reason = g_strdup_printf ("role %s may not %s", roles,
-                                                 ci_action_to_string (permission));
+      g_autofree char *wanted = permissions_to_string (permissions, n_permissions);
+      g_autofree char *reason = g_strdup_printf ("role %s may not %s", roles, wanted);
       record_call (call, CI_OUTCOME_REFUSED, reason);
       g_set_error (error, CI_SERVICE_ERROR, CI_SERVICE_ERROR_PERMISSION_DENIED,
                    /* Translators: the first %s lists the operator's roles, such as

@@ -76,7 +76,11 @@ gboolean     ci_services_operator_scopes    (CiServices    *self,
                                              CiScope       *scopes,
                                              GError       **error);
 
-/* The key store (administrator) */
+/* The key store: unlocked for card work; moved into a token (administrator) */
+gboolean     ci_services_keys_unlock        (CiServices    *self,
+                                             CiOperator    *actor,
+                                             const char    *secret,
+                                             GError       **error);
 gboolean     ci_services_keys_migrate_to_token (CiServices *self,
                                              CiOperator    *actor,
                                              const char    *module,
