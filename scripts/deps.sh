@@ -7,7 +7,7 @@ packages=(
   meson ninja-build pkg-config gcc clang libclang-rt-14-dev
   libglib2.0-dev libglib2.0-bin libsqlite3-dev libssl-dev sqlite3 openssl
   gettext desktop-file-utils appstream appstream-util libxml2-utils valgrind python3
-  pcscd libpcsclite-dev vsmartcard-vpcd opensc util-linux postgresql libpq-dev
+  pcscd libpcsclite-dev vsmartcard-vpcd opensc util-linux postgresql postgresql-client libpq-dev
   libp11-kit-dev softhsm2
   libcairo2-dev libpango1.0-dev libqrencode-dev libgdk-pixbuf-2.0-dev librsvg2-dev
   libzbar-dev zbar-tools fonts-dejavu-core fonts-dejavu-extra fonts-wqy-microhei

@@ -16,6 +16,7 @@ failed=0
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
   wait 2>/dev/null
+  database_drop
   rm -rf "$work"
 }
 trap cleanup EXIT

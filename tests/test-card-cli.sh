@@ -17,6 +17,7 @@ failed=0
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
   wait 2>/dev/null
+  database_drop
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -134,18 +135,18 @@ ok $? "demo database"
 card_in 0 "$work/a.img"
 day0=$(date -u +%Y%m%d)
 expect "HR issues a first card" 0 "is active" \
-  env CARDISSUE_OPERATOR=hr "$cli_bin" --database "$work/db" --keystore "$work/keys" \
+  env CARDISSUE_OPERATOR=hr "$cli_bin" --database "$database" --keystore "$work/keys" \
   card issue E-1001 --reader "$r0"
 day1=$(date -u +%Y%m%d)
 serial=$(sed -n 's/^Card \([0-9]\{10\}\) is active.*/\1/p' <<<"$last_output")
 grep -q "holder's PIN is [0-9]\{6\}\." <<<"$last_output"
 ok $? "a 6-digit PIN is generated and shown once"
 expect "an issued card is not written over" 1 "belongs\|is card $serial" \
-  env CARDISSUE_OPERATOR=hr "$cli_bin" --database "$work/db" --keystore "$work/keys" \
+  env CARDISSUE_OPERATOR=hr "$cli_bin" --database "$database" --keystore "$work/keys" \
   card issue E-1002 --reader "$r0"
 card_in 1 "$work/b.img"
 expect "a second first card for the same employee is refused" 5 "already has an active card" \
-  env CARDISSUE_OPERATOR=hr "$cli_bin" --database "$work/db" --keystore "$work/keys" \
+  env CARDISSUE_OPERATOR=hr "$cli_bin" --database "$database" --keystore "$work/keys" \
   card issue E-1001 --reader "$r1"
 CARDISSUE_OPERATOR=security cli audit export 2>/dev/null \
   | grep -q '"action":"card.issue.check".*"outcome":"failed","reason":"E-1001 already has an active card'
@@ -318,11 +319,11 @@ expect "change of access re-encodes the card" 0 "current zones" cli card change-
 expect "the door reader sees the new zone" 0 "3 zone(s)" \
   cli card verify --reader "$r0" --issuer-cert "$work/issuer.der"
 expect "HR may not change access" 3 "does not allow" \
-  env CARDISSUE_OPERATOR=hr "$cli_bin" --database "$work/db" --keystore "$work/keys" \
+  env CARDISSUE_OPERATOR=hr "$cli_bin" --database "$database" --keystore "$work/keys" \
   card change-access --reader "$r0"
 
 expect "front desk reports the card lost" 0 "now lost" \
-  env CARDISSUE_OPERATOR=frontdesk "$cli_bin" --database "$work/db" --keystore "$work/keys" \
+  env CARDISSUE_OPERATOR=frontdesk "$cli_bin" --database "$database" --keystore "$work/keys" \
   card set-state "$serial" lost
 expect "deny list" 0 "written" cli deny-list export --output "$work/deny.crl"
 openssl crl -inform DER -in "$work/deny.crl" -noout -text > "$work/crl.txt"
@@ -333,7 +334,7 @@ expect "the door reader says revoked" 5 "^revoked:" \
   cli card verify --reader "$r0" --issuer-cert "$work/issuer.der" --deny-list "$work/deny.crl"
 
 expect "front desk issues the replacement" 0 "is active" \
-  env CARDISSUE_OPERATOR=frontdesk "$cli_bin" --database "$work/db" --keystore "$work/keys" \
+  env CARDISSUE_OPERATOR=frontdesk "$cli_bin" --database "$database" --keystore "$work/keys" \
   card reissue E-1001 "$serial" --reader "$r1"
 new_serial=$(sed -n 's/^Card \([0-9]\{10\}\) is active.*/\1/p' <<<"$last_output")
 expect "the replacement carries the same zones" 0 "^valid: Card $new_serial .*3 zone(s)" \
@@ -400,7 +401,7 @@ card_out 0
 card_in 0 "$work/pin.img"
 for bad in 12a4 123; do
   expect "a chosen PIN “$bad” is refused" 5 "The PIN must be 4 to 8 digits" \
-    env CARDISSUE_CARD_PIN=$bad "$cli_bin" --database "$work/db" --keystore "$work/keys" \
+    env CARDISSUE_CARD_PIN=$bad "$cli_bin" --database "$database" --keystore "$work/keys" \
     --desk test card issue E-1010 --reader "$r0" --ask-pin
 done
 mapfile -t r < <(apdus "$r0" "00 A4 04 04 0B $aid 00")
@@ -408,7 +409,7 @@ mapfile -t r < <(apdus "$r0" "00 A4 04 04 0B $aid 00")
 check $? "the refused issues left the card blank (SELECT of DF.CARDISSUE: 6A82)" "${r[@]}"
 pin=7391584
 expect "HR issues a card with the PIN the holder chose" 0 "is active" \
-  env CARDISSUE_CARD_PIN=$pin "$cli_bin" --database "$work/db" --keystore "$work/keys" \
+  env CARDISSUE_CARD_PIN=$pin "$cli_bin" --database "$database" --keystore "$work/keys" \
   --desk test card issue E-1010 --reader "$r0" --ask-pin
 audit=$(cli --operator security audit export)
 ! grep -qw -- "$pin" <<<"$last_output" && ! grep -q "PIN is" <<<"$last_output" \

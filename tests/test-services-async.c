@@ -7,6 +7,8 @@
  * a virtual card (cardissue-vcard) into the virtual reader of slot 0, runs a
  * service through its _async form with a main loop running, and checks that
  * the progress and the result come on the caller's main context, in order.
+ * The store is SQLite, or (services-async-pg) PostgreSQL from
+ * tests/with-postgres.sh.
  */
 
 #include "config.h"
@@ -18,7 +20,7 @@
 #include "card/ci-card-error.h"
 #include "face/ci-face-template.h"
 #include "services/ci-services-async.h"
-#include "store/ci-store-sqlite.h"
+#include "ci-test-store.h"
 #include "ci-test-vcard.h"
 
 #define DESK "desk-async"
@@ -36,19 +38,19 @@ enum { ROLE_ADMIN, ROLE_HR, ROLE_SECURITY, N_ROLES };
 
 typedef struct
 {
+  Fixture      db;
   char        *dir;
   char        *image;
   char        *reader;
-  CiStore     *store;
   CiServices  *services;
   CiOperator  *ops[N_ROLES];
   CiTestVcard *card;
-} Fixture;
+} Station;
 
 /* ---- the database ---------------------------------------------------------- */
 
 static void
-add_operator (Fixture    *fx,
+add_operator (Station    *fx,
               guint       role,
               const char *login,
               CiRole      roles,
@@ -66,7 +68,7 @@ add_operator (Fixture    *fx,
 }
 
 static void
-add_zone (Fixture    *fx,
+add_zone (Station    *fx,
           CiZoneKind  kind,
           const char *parent,
           const char *code)
@@ -77,7 +79,7 @@ add_zone (Fixture    *fx,
   ci_zone_set_kind (zone, kind);
   if (parent != NULL)
     {
-      g_autoptr(CiZone) up = ci_store_zone_get_by_code (fx->store, parent, &error);
+      g_autoptr(CiZone) up = ci_store_zone_get_by_code (fx->db.store, parent, &error);
 
       g_assert_no_error (error);
       ci_zone_set_parent_id (zone, ci_zone_get_id (up));
@@ -93,7 +95,7 @@ add_zone (Fixture    *fx,
 }
 
 static void
-grant (Fixture    *fx,
+grant (Station    *fx,
        const char *number,
        const char *zone)
 {
@@ -106,7 +108,7 @@ grant (Fixture    *fx,
 }
 
 static void
-seed (Fixture *fx)
+seed (Station *fx)
 {
   g_autoptr(CiSchedule) schedule = ci_schedule_new ();
   g_autoptr(GError) error = NULL;
@@ -138,20 +140,17 @@ seed (Fixture *fx)
 }
 
 static void
-fixture_set_up (Fixture       *fx,
+station_set_up (Station       *fx,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
 
+  fixture_setup (&fx->db, data);
   fx->dir = g_dir_make_tmp ("ci-services-async-XXXXXX", &error);
   g_assert_no_error (error);
   fx->image = g_build_filename (fx->dir, "card.img", NULL);
   fx->reader = ci_test_reader_name (0);
-  path = g_build_filename (fx->dir, "cardissue.db", NULL);
-  fx->store = ci_store_sqlite_new (path, &error);
-  g_assert_no_error (error);
-  fx->services = ci_services_new (fx->store, DESK);
+  fx->services = ci_services_new (fx->db.store, DESK);
   ci_services_set_key_store (fx->services, shared_keys);
   fx->ops[ROLE_ADMIN] = ci_services_setup_first_admin (fx->services, "admin", "admin",
                                                        ADMIN_PASSWORD, &error);
@@ -188,7 +187,7 @@ remove_tree (const char *path)
 }
 
 static void
-fixture_tear_down (Fixture       *fx,
+station_tear_down (Station       *fx,
                    gconstpointer  data)
 {
   ci_test_vcard_stop (fx->card);
@@ -196,7 +195,7 @@ fixture_tear_down (Fixture       *fx,
     g_clear_object (&fx->ops[i]);
   wait_for_last_ref (fx->services);
   g_assert_finalize_object (g_steal_pointer (&fx->services));
-  g_assert_finalize_object (g_steal_pointer (&fx->store));
+  fixture_teardown (&fx->db, data);
   remove_tree (fx->dir);
   g_free (fx->image);
   g_free (fx->reader);
@@ -204,11 +203,11 @@ fixture_tear_down (Fixture       *fx,
 }
 
 static CiCardState
-card_state (Fixture *fx,
+card_state (Station *fx,
             gint64   serial)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(CiCard) card = ci_store_card_get (fx->store, serial, &error);
+  g_autoptr(CiCard) card = ci_store_card_get (fx->db.store, serial, &error);
 
   g_assert_no_error (error);
   return ci_card_get_state (card);
@@ -218,7 +217,7 @@ card_state (Fixture *fx,
 
 typedef struct
 {
-  Fixture      *fx;
+  Station      *fx;
   GMainContext *context;       /* where every callback must come */
   GMainLoop    *loop;
   GString      *steps;         /* "check initialise …" */
@@ -237,7 +236,7 @@ typedef struct
 
 static void
 run_init (Run          *run,
-          Fixture      *fx,
+          Station      *fx,
           GMainContext *context)
 {
   *run = (Run) { fx };
@@ -333,7 +332,7 @@ run_wait (Run *run)
 }
 
 static gint64
-issue_card (Fixture    *fx,
+issue_card (Station    *fx,
             Run        *run,
             const char *number)
 {
@@ -359,7 +358,7 @@ issue_card (Fixture    *fx,
 
 /* A blank card: each step on the main thread, in order, then the result. */
 static void
-test_issue (Fixture       *fx,
+test_issue (Station       *fx,
             gconstpointer  data)
 {
   Run run;
@@ -375,7 +374,7 @@ test_issue (Fixture       *fx,
 /* A template named for the face is opened in the worker: one that isn't
  * there stops the issue before the card is touched, and says which. */
 static void
-test_template_by_name (Fixture       *fx,
+test_template_by_name (Station       *fx,
                        gconstpointer  data)
 {
   CiIssueOptions options = { .face_template_name = "no-such-template" };
@@ -402,7 +401,7 @@ test_template_by_name (Fixture       *fx,
 /* The callbacks come on the thread-default context of the caller, here one
  * of its own, not the global default. */
 static void
-test_change_access (Fixture       *fx,
+test_change_access (Station       *fx,
                     gconstpointer  data)
 {
   g_autoptr(GMainContext) context = g_main_context_new ();
@@ -455,7 +454,7 @@ on_batch (const CiBatchResult *result,
 
 /* An encoder with a hopper: two employees, two cards, both reported. */
 static void
-test_batch (Fixture       *fx,
+test_batch (Station       *fx,
             gconstpointer  data)
 {
   const char * const numbers[] = { "E-0001", "E-0002", NULL };
@@ -503,15 +502,15 @@ is_cancellation (const GError *error)
 }
 
 static gboolean
-none_active (Fixture    *fx,
+none_active (Station    *fx,
              const char *number)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(CiEmployee) employee = ci_store_employee_get_by_number (fx->store, number, &error);
+  g_autoptr(CiEmployee) employee = ci_store_employee_get_by_number (fx->db.store, number, &error);
   g_autoptr(GPtrArray) cards = NULL;
 
   g_assert_no_error (error);
-  cards = ci_store_card_list (fx->store, ci_employee_get_id (employee), &error);
+  cards = ci_store_card_list (fx->db.store, ci_employee_get_id (employee), &error);
   g_assert_no_error (error);
   for (guint i = 0; i < cards->len; i++)
     if (ci_card_get_state (cards->pdata[i]) == CI_CARD_ACTIVE)
@@ -522,7 +521,7 @@ none_active (Fixture    *fx,
 /* A slow card, cancelled after the check step: the card stops at its next
  * command, the finish says cancelled, and the store does not say active. */
 static void
-test_cancel (Fixture       *fx,
+test_cancel (Station       *fx,
              gconstpointer  data)
 {
   CiIssueOptions options = { .reader = fx->reader, .progress = on_step };
@@ -552,7 +551,7 @@ test_cancel (Fixture       *fx,
 
 /* Cancelled before the worker began: nothing is done, no progress. */
 static void
-test_cancel_before (Fixture       *fx,
+test_cancel_before (Station       *fx,
                     gconstpointer  data)
 {
   CiIssueOptions options = { .reader = fx->reader, .progress = on_step };
@@ -584,7 +583,7 @@ cancel_now (gpointer user_data)
 /* A batch waiting for a card that never comes: the cancel ends the wait
  * (SCardCancel) and every employee's result says cancelled. */
 static void
-test_batch_cancel (Fixture       *fx,
+test_batch_cancel (Station       *fx,
                    gconstpointer  data)
 {
   const char * const numbers[] = { "E-0001", "E-0002", NULL };
@@ -631,7 +630,7 @@ on_tick (gpointer user_data)
 /* The main loop keeps running while the card is written: a 20 ms timeout
  * fires all along, and never waits long. */
 static void
-test_responsive (Fixture       *fx,
+test_responsive (Station       *fx,
                  gconstpointer  data)
 {
   gint64 start;
@@ -662,6 +661,8 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  if (!ci_test_store_init ())
+    return 1;
   main_thread = g_thread_self ();
   if (!ci_test_have_pcscd ())
     {
@@ -675,7 +676,7 @@ main (int   argc,
   g_assert_no_error (error);
 
 #define ADD(path, func) \
-  g_test_add ("/services-async/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  g_test_add ("/services-async/" path, Station, NULL, station_set_up, func, station_tear_down)
   ADD ("issue", test_issue);
   ADD ("template-by-name", test_template_by_name);
   ADD ("change-access", test_change_access);

@@ -8,7 +8,8 @@
  * that feeds blank cards from a hopper (cardissue-vcard --hopper), pauses the
  * batch from its progress callback after the first card (so the pause lands
  * before the next card could start), and checks through the store that no
- * card starts while the batch is paused.
+ * card starts while the batch is paused. The store is SQLite, or
+ * (services-batch-pg) PostgreSQL from tests/with-postgres.sh.
  */
 
 #include "config.h"
@@ -17,7 +18,7 @@
 
 #include "card/ci-card-error.h"
 #include "services/ci-services-issue.h"
-#include "store/ci-store-sqlite.h"
+#include "ci-test-store.h"
 #include "ci-test-vcard.h"
 
 #define DESK "desk-batch"
@@ -32,10 +33,10 @@ static const char * const people[N_PEOPLE + 1] = { "E-0001", "E-0002", "E-0003",
 
 typedef struct
 {
+  Fixture         db;
   char           *dir;
   char           *image;
   char           *reader;
-  CiStore        *store;
   CiServices     *services;
   CiOperator     *admin;
   CiOperator     *hr;
@@ -54,12 +55,12 @@ typedef struct
   guint           pause_after;  /* pause when this many are done; 0: never */
   GPtrArray      *results;
   GError         *error;
-} Fixture;
+} Station;
 
 /* ---- the database ---------------------------------------------------------- */
 
 static void
-seed (Fixture *fx)
+seed (Station *fx)
 {
   g_autoptr(GError) error = NULL;
 
@@ -85,20 +86,17 @@ seed (Fixture *fx)
 }
 
 static void
-fixture_set_up (Fixture       *fx,
+station_set_up (Station       *fx,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
 
+  fixture_setup (&fx->db, data);
   fx->dir = g_dir_make_tmp ("ci-services-batch-XXXXXX", &error);
   g_assert_no_error (error);
   fx->image = g_build_filename (fx->dir, "card.img", NULL);
   fx->reader = ci_test_reader_name (0);
-  path = g_build_filename (fx->dir, "cardissue.db", NULL);
-  fx->store = ci_store_sqlite_new (path, &error);
-  g_assert_no_error (error);
-  fx->services = ci_services_new (fx->store, DESK);
+  fx->services = ci_services_new (fx->db.store, DESK);
   ci_services_set_key_store (fx->services, shared_keys);
   fx->admin = ci_services_setup_first_admin (fx->services, "admin", "admin", ADMIN_PASSWORD,
                                              &error);
@@ -125,7 +123,7 @@ remove_tree (const char *path)
 }
 
 static void
-fixture_tear_down (Fixture       *fx,
+station_tear_down (Station       *fx,
                    gconstpointer  data)
 {
   g_assert_null (fx->thread);
@@ -139,7 +137,7 @@ fixture_tear_down (Fixture       *fx,
   g_clear_object (&fx->hr);
   g_clear_object (&fx->admin);
   g_assert_finalize_object (g_steal_pointer (&fx->services));
-  g_assert_finalize_object (g_steal_pointer (&fx->store));
+  fixture_teardown (&fx->db, data);
   remove_tree (fx->dir);
   g_free (fx->image);
   g_free (fx->reader);
@@ -148,25 +146,25 @@ fixture_tear_down (Fixture       *fx,
 
 /* How many cards the store holds for @number, in any state. */
 static guint
-n_cards (Fixture    *fx,
+n_cards (Station    *fx,
          const char *number)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(CiEmployee) employee = ci_store_employee_get_by_number (fx->store, number, &error);
+  g_autoptr(CiEmployee) employee = ci_store_employee_get_by_number (fx->db.store, number, &error);
   g_autoptr(GPtrArray) cards = NULL;
 
   g_assert_no_error (error);
-  cards = ci_store_card_list (fx->store, ci_employee_get_id (employee), &error);
+  cards = ci_store_card_list (fx->db.store, ci_employee_get_id (employee), &error);
   g_assert_no_error (error);
   return cards->len;
 }
 
 static CiCardState
-card_state (Fixture *fx,
+card_state (Station *fx,
             gint64   serial)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(CiCard) card = ci_store_card_get (fx->store, serial, &error);
+  g_autoptr(CiCard) card = ci_store_card_get (fx->db.store, serial, &error);
 
   g_assert_no_error (error);
   return ci_card_get_state (card);
@@ -182,7 +180,7 @@ on_card (const CiBatchResult *result,
          guint                total,
          gpointer             user_data)
 {
-  Fixture *fx = user_data;
+  Station *fx = user_data;
 
   g_mutex_lock (&fx->mutex);
   fx->done = done;
@@ -196,7 +194,7 @@ on_card (const CiBatchResult *result,
 static gpointer
 batch_thread (gpointer data)
 {
-  Fixture *fx = data;
+  Station *fx = data;
 
   fx->results = ci_services_card_issue_batch (fx->services, fx->hr, people, &fx->options,
                                               &fx->error);
@@ -205,7 +203,7 @@ batch_thread (gpointer data)
 }
 
 static void
-start_batch (Fixture *fx,
+start_batch (Station *fx,
              guint    card_timeout_ms,
              guint    pause_after)
 {
@@ -224,7 +222,7 @@ start_batch (Fixture *fx,
 }
 
 static guint
-done (Fixture *fx)
+done (Station *fx)
 {
   guint n;
 
@@ -235,7 +233,7 @@ done (Fixture *fx)
 }
 
 static void
-wait_for_done (Fixture *fx,
+wait_for_done (Station *fx,
                guint    n)
 {
   gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
@@ -248,7 +246,7 @@ wait_for_done (Fixture *fx,
 }
 
 static void
-join_batch (Fixture *fx)
+join_batch (Station *fx)
 {
   g_thread_join (g_steal_pointer (&fx->thread));
   g_assert_no_error (fx->error);
@@ -259,7 +257,7 @@ join_batch (Fixture *fx)
 /* While paused, nothing starts on the cards that come: no card record for
  * the employees after the first, for longer than it takes to issue one. */
 static void
-assert_nothing_starts (Fixture *fx,
+assert_nothing_starts (Station *fx,
                        guint    ms)
 {
   g_usleep (ms * 1000);
@@ -271,7 +269,7 @@ assert_nothing_starts (Fixture *fx,
 }
 
 static void
-assert_all_issued (Fixture *fx)
+assert_all_issued (Station *fx)
 {
   for (guint i = 0; i < N_PEOPLE; i++)
     {
@@ -290,7 +288,7 @@ assert_all_issued (Fixture *fx)
 /* An encoder with three cards: paused after the first, the next blank card
  * waits in the reader; resumed, the batch issues the other two. */
 static void
-test_pause_resume (Fixture       *fx,
+test_pause_resume (Station       *fx,
                    gconstpointer  data)
 {
   fx->card = ci_test_vcard_start (fx->image, 0, "--hopper", "2", NULL);
@@ -308,7 +306,7 @@ test_pause_resume (Fixture       *fx,
  * up meanwhile. The first card stays in the reader (no hopper) until the test
  * takes it out and puts in an encoder with two blank cards. */
 static void
-test_pause_outlasts_timeout (Fixture       *fx,
+test_pause_outlasts_timeout (Station       *fx,
                              gconstpointer  data)
 {
   g_autofree char *image2 = g_build_filename (fx->dir, "card2.img", NULL);
@@ -330,7 +328,7 @@ test_pause_outlasts_timeout (Fixture       *fx,
 /* Cancelling a paused batch ends it at once: the employees not reached are
  * reported cancelled, and the blank card in the reader is left alone. */
 static void
-test_cancel_while_paused (Fixture       *fx,
+test_cancel_while_paused (Station       *fx,
                           gconstpointer  data)
 {
   gint64 start;
@@ -358,7 +356,7 @@ test_cancel_while_paused (Fixture       *fx,
  * batch is over and ends at once, paused or not; no reader waits for a
  * resume, or for its card to be taken out. */
 static void
-test_pause_at_end (Fixture       *fx,
+test_pause_at_end (Station       *fx,
                    gconstpointer  data)
 {
   g_autofree char *image2 = g_build_filename (fx->dir, "card2.img", NULL);
@@ -407,6 +405,8 @@ main (int   argc,
   int status;
 
   g_test_init (&argc, &argv, NULL);
+  if (!ci_test_store_init ())
+    return 1;
   g_test_add_func ("/services-batch/control", test_control);
   if (!ci_test_have_pcscd ())
     {
@@ -420,7 +420,7 @@ main (int   argc,
   g_assert_no_error (error);
 
 #define ADD(path, func) \
-  g_test_add ("/services-batch/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  g_test_add ("/services-batch/" path, Station, NULL, station_set_up, func, station_tear_down)
   ADD ("pause-resume", test_pause_resume);
   ADD ("pause-outlasts-timeout", test_pause_outlasts_timeout);
   ADD ("cancel-while-paused", test_cancel_while_paused);
