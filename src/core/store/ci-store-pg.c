@@ -34,7 +34,8 @@
  * Statements are prepared once per connection and kept. Values always travel
  * as parameters. A recursive mutex is held from begin to commit, so one store
  * can be shared by worker threads. A connection that broke is opened again by
- * the next call outside a transaction. */
+ * the next call outside a transaction; the call that finds it broken (as after
+ * a server restart) is run once more on the new one, as it did nothing yet. */
 
 G_DEFINE_FINAL_TYPE (CiStorePg, ci_store_pg, CI_TYPE_STORE)
 
@@ -374,6 +375,39 @@ ensure_connected (CiStorePg  *self,
   return session_setup (self, error);
 }
 
+/* libpq learns that the server went away (a restart, a crash) only when it
+ * next uses the connection, so after a desk was idle the first call fails
+ * although the server may be back. Outside a transaction that call did
+ * nothing yet: if it found the connection broken, it is opened again here
+ * and the caller runs the call once more (which fails too if the server is
+ * still down). */
+static gboolean
+reconnected (CiStorePg *self,
+             gboolean   was_connected)
+{
+  return was_connected && !self->in_transaction && PQstatus (self->conn) != CONNECTION_OK
+         && ensure_connected (self, NULL);
+}
+
+/* BEGIN, with the writers' lock, outside a transaction. */
+static gboolean
+begin_write (CiStorePg   *self,
+             const char  *sql,
+             GError     **error)
+{
+  gboolean was_connected = PQstatus (self->conn) == CONNECTION_OK;
+  g_autoptr(GError) local_error = NULL;
+
+  if (!ensure_connected (self, error))
+    return FALSE;
+  if (exec_simple (self, sql, &local_error))
+    return TRUE;
+  if (reconnected (self, was_connected))
+    return exec_simple (self, sql, error);
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
 /**
  * _ci_pg_query:
  * @self: the store
@@ -389,10 +423,24 @@ _ci_pg_query (CiStorePg         *self,
               const CiPgParams  *p,
               GError           **error)
 {
+  gboolean was_connected = PQstatus (self->conn) == CONNECTION_OK;
+  g_autoptr(GError) local_error = NULL;
   PGresult *r;
 
-  if (!ensure_connected (self, error) || (r = run (self, sql, p, error)) == NULL)
+  if (!ensure_connected (self, error))
     return NULL;
+  r = run (self, sql, p, &local_error);
+  if (!result_ok (r) && reconnected (self, was_connected))
+    {
+      g_clear_pointer (&r, PQclear);
+      g_clear_error (&local_error);
+      r = run (self, sql, p, &local_error);
+    }
+  if (r == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
   if (!result_ok (r))
     {
       _ci_pg_error (self, r, error);
@@ -469,9 +517,7 @@ change_alone (CiStorePg         *self,
 {
   PGresult *r;
 
-  if (!ensure_connected (self, error))
-    return NULL;
-  if (!exec_simple (self, BEGIN_WRITE, error))
+  if (!begin_write (self, BEGIN_WRITE, error))
     {
       rollback_now (self);
       return NULL;
@@ -873,8 +919,7 @@ begin (CiStorePg  *self,
 {
   g_rec_mutex_lock (&self->lock);
   g_return_val_if_fail (!self->in_transaction, (g_rec_mutex_unlock (&self->lock), FALSE));
-  if (!ensure_connected (self, error) || !exec_simple (self, lazy ? BEGIN_LAZY : BEGIN_WRITE,
-                                                       error))
+  if (!begin_write (self, lazy ? BEGIN_LAZY : BEGIN_WRITE, error))
     {
       rollback_now (self);
       g_rec_mutex_unlock (&self->lock);
