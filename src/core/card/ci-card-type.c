@@ -198,18 +198,20 @@ add_type (GPtrArray  *types,
 }
 
 /* The core's resources, registered on first use rather than by a constructor
- * that a static library's linker might drop. */
+ * that a static library's linker might drop, and fetched once: GLib (2.74)
+ * creates a lazily registered resource under a lock that a second thread
+ * asking meanwhile does not wait for, and hands that thread NULL. */
 static GResource *
 core_resource (void)
 {
-  static gsize registered;
+  static GResource *resource;
 
-  if (g_once_init_enter (&registered))
+  if (g_once_init_enter (&resource))
     {
       ci_core_register_resource ();
-      g_once_init_leave (&registered, 1);
+      g_once_init_leave (&resource, ci_core_get_resource ());
     }
-  return ci_core_get_resource ();
+  return resource;
 }
 
 static gboolean
