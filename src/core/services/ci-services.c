@@ -215,7 +215,7 @@ _ci_record (CiServices *self,
   entry_init (&entry, login, action, subject_type, subject_id, outcome, reason, details, started);
   ok = ci_audit_log_append (self->audit, &entry, &error);
   if (!ok)
-    g_critical ("Could not write the audit entry for %s: %s", action, error->message);
+    g_warning ("Could not write the audit entry for %s: %s", action, error->message);
   ci_audit_entry_clear (&entry);
   return ok;
 }
@@ -327,7 +327,16 @@ _ci_call_start_any (CiCall         *call,
   call->started = g_get_monotonic_time ();
   call->write = write;
 
-  call->actor = login ? ci_store_operator_get (self->store, login, NULL) : NULL;
+  call->actor = login ? ci_store_operator_get (self->store, login, &local_error) : NULL;
+  if (call->actor == NULL && local_error != NULL
+      && !g_error_matches (local_error, CI_STORE_ERROR, CI_STORE_ERROR_NOT_FOUND))
+    {
+      /* The database failed (a lost connection, say): nothing can be done, nor
+       * audited, until it is back, and the message says so. */
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  g_clear_error (&local_error);
   if (call->actor == NULL || !ci_operator_get_active (call->actor))
     {
       g_clear_object (&call->actor);
@@ -797,7 +806,14 @@ ci_services_authenticate (CiServices  *self,
   g_return_val_if_fail (CI_IS_SERVICES (self), NULL);
   g_return_val_if_fail (login != NULL && password != NULL, NULL);
 
-  op = ci_store_operator_get (self->store, login, NULL);
+  op = ci_store_operator_get (self->store, login, &local_error);
+  if (op == NULL && !g_error_matches (local_error, CI_STORE_ERROR, CI_STORE_ERROR_NOT_FOUND))
+    {
+      /* The database failed: that, not a wrong password, is what to tell. */
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  g_clear_error (&local_error);
   if (op == NULL)
     {
       /* Same message as a wrong password: do not tell which logins exist. */
