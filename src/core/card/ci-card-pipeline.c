@@ -333,6 +333,17 @@ personalise_step (Run     *run,
          && write_signature (run, sig_prev, error);
 }
 
+/* An issued card whose verify step never reached the store (cut off after
+ * locking, or the store failed) holds the PIN of that earlier run, which its
+ * holder may never have been told: it gets this run's, as any card does. */
+static gboolean
+set_pin_step (Run     *run,
+              GError **error)
+{
+  return open_admin (run, error) && start_writing (run, error)
+         && ci_card_session_set_secret (run->session, CI_CARD_PIN, run->request->pin, error);
+}
+
 static gboolean
 lock_step (Run     *run,
            GError **error)
@@ -451,6 +462,8 @@ finish_issued (Run     *run,
   g_autoptr(GError) local = NULL;
 
   skip_step (run, CI_ISSUE_STEP_INITIALISE);
+  if (!run_step (run, CI_ISSUE_STEP_PERSONALISE, set_pin_step, error))
+    return FALSE;
   /* Cut off after locking: everything is there, only the check is missing. */
   if (run_step (run, CI_ISSUE_STEP_VERIFY, verify_step, &local))
     return TRUE;
