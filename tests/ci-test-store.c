@@ -151,12 +151,24 @@ fixture_setup (Fixture       *fx,
 }
 
 void
+ci_test_remove_dir (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *file = g_build_filename (path, name, NULL);
+
+      g_assert_cmpint (g_unlink (file), ==, 0);
+    }
+  g_assert_cmpint (g_rmdir (path), ==, 0);
+}
+
+void
 fixture_teardown (Fixture       *fx,
                   gconstpointer  data)
 {
-  g_autoptr(GDir) dir = NULL;
-  const char *name;
-
   if (fx->store != NULL)
     g_assert_finalize_object (g_steal_pointer (&fx->store));
   if (use_pg)
@@ -166,13 +178,7 @@ fixture_teardown (Fixture       *fx,
       g_free (fx->location);
       return;
     }
-  dir = g_dir_open (fx->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *file = g_build_filename (fx->dir, name, NULL);
-      g_assert_cmpint (g_unlink (file), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (fx->dir), ==, 0);
+  ci_test_remove_dir (fx->dir);
   g_free (fx->path);
   g_free (fx->dir);
   g_free (fx->location);

@@ -43,6 +43,9 @@ gint64      raw_int                      (Fixture       *fx,
 char       *raw_text                     (Fixture       *fx,
                                           const char    *sql);
 
+/* Removes a test's folder and the files in it (no subfolders). */
+void        ci_test_remove_dir           (const char    *path);
+
 /* The audit records of the store (test-store-audit.c). */
 void        ci_test_store_add_audit_tests (void);
 

@@ -48,20 +48,6 @@ test_bed_setup (TestBed       *fx,
 }
 
 static void
-remove_dir (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *file = g_build_filename (path, name, NULL);
-      g_assert_cmpint (g_unlink (file), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (path), ==, 0);
-}
-
-static void
 test_bed_teardown (TestBed       *fx,
                    gconstpointer  data)
 {
@@ -69,7 +55,7 @@ test_bed_teardown (TestBed       *fx,
   g_assert_finalize_object (g_steal_pointer (&fx->log));
   g_assert_finalize_object (g_steal_pointer (&fx->keys));
   fixture_teardown (&fx->db, data);
-  remove_dir (fx->key_dir);
+  ci_test_remove_dir (fx->key_dir);
   g_free (fx->key_path);
   g_free (fx->key_dir);
 }

@@ -108,21 +108,6 @@ station_set_up (Station       *fx,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *file = g_build_filename (path, name, NULL);
-
-      g_assert_cmpint (g_unlink (file), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (path), ==, 0);
-}
-
-static void
 station_tear_down (Station       *fx,
                    gconstpointer  data)
 {
@@ -138,7 +123,7 @@ station_tear_down (Station       *fx,
   g_clear_object (&fx->admin);
   g_assert_finalize_object (g_steal_pointer (&fx->services));
   fixture_teardown (&fx->db, data);
-  remove_tree (fx->dir);
+  ci_test_remove_dir (fx->dir);
   g_free (fx->image);
   g_free (fx->reader);
   g_free (fx->dir);
@@ -429,6 +414,6 @@ main (int   argc,
 
   status = g_test_run ();
   g_assert_finalize_object (g_steal_pointer (&shared_keys));
-  remove_tree (keys_dir);
+  ci_test_remove_dir (keys_dir);
   return status;
 }

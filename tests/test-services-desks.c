@@ -102,26 +102,12 @@ desks_tear_down (Desks         *d,
 {
   for (guint i = 0; i < 2; i++)
     {
-      g_autoptr(GDir) dir = NULL;
-      const char *name;
-
       ci_test_vcard_stop (d->card[i]);
       g_free (d->reader[i]);
       g_assert_finalize_object (d->desk[i]);
-      if (i == 1)
-        {
-          /* Images, and the cards a hopper ejected. */
-          dir = g_dir_open (d->dir, 0, NULL);
-          while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-            {
-              g_autofree char *file = g_build_filename (d->dir, name, NULL);
-
-              g_assert_cmpint (g_unlink (file), ==, 0);
-            }
-        }
       g_free (d->image[i]);
     }
-  g_assert_cmpint (g_rmdir (d->dir), ==, 0);
+  ci_test_remove_dir (d->dir);
   g_free (d->dir);
   g_clear_object (&d->hr);
   g_clear_object (&d->security);
@@ -394,17 +380,6 @@ main (int   argc,
 
   status = g_test_run ();
   g_assert_finalize_object (g_steal_pointer (&shared_keys));
-  {
-    g_autoptr(GDir) dir = g_dir_open (keys_dir, 0, NULL);
-    const char *name;
-
-    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *file = g_build_filename (keys_dir, name, NULL);
-
-        g_assert_cmpint (g_unlink (file), ==, 0);
-      }
-  }
-  g_assert_cmpint (g_rmdir (keys_dir), ==, 0);
+  ci_test_remove_dir (keys_dir);
   return status;
 }

@@ -205,20 +205,6 @@ key_dir_new (void)
   return dir;
 }
 
-static void
-remove_dir (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *file = g_build_filename (path, name, NULL);
-      g_assert_cmpint (g_unlink (file), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (path), ==, 0);
-}
-
 /* ---- raw SQL on a second connection --------------------------------------- */
 
 /* A table's rows in order, on a line: PostgreSQL's aggregates take no order
@@ -1864,7 +1850,7 @@ test_audit_checkpoints (TestBed       *fx,
   g_assert_cmpint (last->seq, ==, audit_head (fx));
 
   ci_services_set_key_store (fx->services, NULL);
-  remove_dir (key_dir);
+  ci_test_remove_dir (key_dir);
 }
 
 /* ---- unlocking the key store ------------------------------------------------ */
@@ -1958,7 +1944,7 @@ test_keys_unlock (TestBed       *fx,
   ci_services_set_key_store (fx->services, NULL);
   g_assert_finalize_object (g_steal_pointer (&keys));
   g_assert_finalize_object (g_steal_pointer (&created));
-  remove_dir (key_dir);
+  ci_test_remove_dir (key_dir);
 }
 
 /* ---- a card by its serial --------------------------------------------------- */
@@ -2106,7 +2092,7 @@ test_first_run (Fixture       *fx,
   ci_audit_entry_free (entry);
   ci_services_shutdown (services);
   g_assert_finalize_object (g_steal_pointer (&services));
-  remove_dir (dir);
+  ci_test_remove_dir (dir);
 }
 
 int

@@ -311,20 +311,6 @@ append_chain_entry (CiAuditLog *log,
   g_assert_cmpint (e->seq, ==, i);
 }
 
-static void
-remove_dir (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *file = g_build_filename (path, name, NULL);
-      g_assert_cmpint (g_unlink (file), ==, 0);
-    }
-  g_assert_cmpint (g_rmdir (path), ==, 0);
-}
-
 /* The hash chain over the store: longer than a batch of the PostgreSQL walk,
  * signed, verified, then tampered with behind the store's back. */
 static void
@@ -396,7 +382,7 @@ test_audit_chain (Fixture       *fx,
 
   g_assert_finalize_object (g_steal_pointer (&log));
   g_assert_finalize_object (g_steal_pointer (&keys));
-  remove_dir (dir);
+  ci_test_remove_dir (dir);
 }
 
 #define N_PER_DESK 150
