@@ -48,6 +48,8 @@ run() {  # run NAME BUILD_DIR [meson setup options] -- [meson test options]
   fi
 }
 
+# The "slow" suite (the tearing test again, on PostgreSQL) runs in the plain
+# build only.
 # The "memcheck" suite holds the subsets of "heavy" tests that valgrind runs
 # instead of the whole test; the other runs have the whole test.
 run "build and test" _build-test -- --no-suite memcheck
@@ -55,7 +57,7 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 export ASAN_OPTIONS=detect_leaks=1
 export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
 run "sanitizers (address, undefined)" _build-asan -Db_sanitize=address,undefined \
-    --buildtype=debug -- --no-suite memcheck
+    --buildtype=debug -- --no-suite memcheck --no-suite slow
 run "valgrind" _build-valgrind --buildtype=debug -- --suite unit --suite memcheck \
     --no-suite heavy --wrapper \
     "valgrind --quiet --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite --suppressions=$PWD/tests/valgrind.supp" \

@@ -21,6 +21,7 @@ failed=0
 cleanup() {
   [[ -n $card_pid ]] && kill "$card_pid" 2>/dev/null
   wait 2>/dev/null
+  database_drop
   rm -rf "$work"
 }
 trap cleanup EXIT
