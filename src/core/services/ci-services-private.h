@@ -93,7 +93,7 @@ gboolean  _ci_record         (CiServices   *self,
                               const char   *reason,
                               const char   *details,
                               gint64        started);
-gboolean  _ci_services_writing_begin (CiServices *self,
+void      _ci_services_writing_begin (CiServices *self,
                                       gint64      serial);
 void      _ci_services_writing_end   (CiServices *self,
                                       gint64      serial);

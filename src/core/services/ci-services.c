@@ -134,14 +134,15 @@ ci_services_shutdown (CiServices *self)
 /* The store says which desk is issuing a card; within this desk, these say
  * whether one of its readers is writing it right now. */
 
-/* Returns: %FALSE if @serial is being written already */
-gboolean
+/* The caller has seen that no reader writes @serial (_ci_services_is_writing()),
+ * in the store transaction that claims it. */
+void
 _ci_services_writing_begin (CiServices *self,
                             gint64      serial)
 {
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->writing_lock);
 
-  return g_hash_table_add (self->writing, g_memdup2 (&serial, sizeof serial));
+  g_hash_table_add (self->writing, g_memdup2 (&serial, sizeof serial));
 }
 
 void
