@@ -103,6 +103,18 @@ transition_running (GtkWidget *widget)
   return FALSE;
 }
 
+/* What @paintable draws now, or %NULL while it has nothing. */
+static GskRenderNode *
+paintable_node (GdkPaintable *paintable,
+                int           width,
+                int           height)
+{
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  return gtk_snapshot_free_to_node (snapshot);
+}
+
 /* A PNG of what @widget shows now, as the user sees it. */
 void
 ci_test_screenshot (GtkWidget  *widget,
@@ -110,27 +122,29 @@ ci_test_screenshot (GtkWidget  *widget,
 {
   const char *dir = g_getenv ("CI_SCREENSHOT_DIR");
   g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *file = NULL;
   g_autofree char *path = NULL;
   GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
-  gint64 frame = gdk_frame_clock_get_frame_counter (clock);
+  gint64 frame;
   int width, height;
 
   /* A new frame first: right after a dialog goes, the window may have
    * nothing drawn yet to take. */
   CI_TEST_WAIT_FOR (!transition_running (widget));
   ci_test_run_for (300);
+  frame = gdk_frame_clock_get_frame_counter (clock);
   gtk_widget_queue_draw (widget);
   CI_TEST_WAIT_FOR (gdk_frame_clock_get_frame_counter (clock) > frame);
+  ci_test_run_for (50);
   width = gtk_widget_get_width (widget);
   height = gtk_widget_get_height (widget);
   g_assert_cmpint (width, >, 100);
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
+  /* The paintable takes the widget's new drawing in an idle after the
+   * frame; until then it may still hold the empty one of a widget that
+   * had not been drawn yet. */
+  CI_TEST_WAIT_FOR ((node = paintable_node (paintable, width, height)) != NULL);
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
                                          node, &GRAPHENE_RECT_INIT (0, 0, width, height));
   file = g_strconcat (name, ".png", NULL);
