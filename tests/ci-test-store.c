@@ -165,6 +165,31 @@ ci_test_remove_dir (const char *path)
   g_assert_cmpint (g_rmdir (path), ==, 0);
 }
 
+CiKeyStore *
+ci_test_key_store_new (const char  *passphrase,
+                       char       **dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  CiKeyStore *keys;
+
+  *dir = g_dir_make_tmp ("ci-test-keys-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (*dir, "keys.cikeys", NULL);
+  keys = ci_key_store_create (path, passphrase, &error);
+  g_assert_no_error (error);
+  return keys;
+}
+
+void
+ci_test_key_store_free (CiKeyStore *keys,
+                        char       *dir)
+{
+  g_assert_finalize_object (keys);
+  ci_test_remove_dir (dir);
+  g_free (dir);
+}
+
 void
 fixture_teardown (Fixture       *fx,
                   gconstpointer  data)

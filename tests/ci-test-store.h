@@ -6,6 +6,7 @@
 
 #pragma once
 
+#include "keys/ci-key-store.h"
 #include "store/ci-store.h"
 
 G_BEGIN_DECLS
@@ -45,6 +46,13 @@ char       *raw_text                     (Fixture       *fx,
 
 /* Removes a test's folder and the files in it (no subfolders). */
 void        ci_test_remove_dir           (const char    *path);
+
+/* A new, unlocked key store in a temporary folder @dir, for a test program's
+ * cases to share; ci_test_key_store_free() finalizes it and removes @dir. */
+CiKeyStore *ci_test_key_store_new        (const char    *passphrase,
+                                          char         **dir);
+void        ci_test_key_store_free       (CiKeyStore    *keys,
+                                          char          *dir);
 
 /* The audit records of the store (test-store-audit.c). */
 void        ci_test_store_add_audit_tests (void);

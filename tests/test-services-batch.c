@@ -384,9 +384,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *keys_dir = NULL;
-  g_autofree char *keys_path = NULL;
+  char *keys_dir = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
@@ -398,11 +396,7 @@ main (int   argc,
       g_test_message ("the batch tests need tests/with-pcscd.sh and cardissue-vcard");
       return g_test_run ();
     }
-  keys_dir = g_dir_make_tmp ("ci-services-batch-keys-XXXXXX", &error);
-  g_assert_no_error (error);
-  keys_path = g_build_filename (keys_dir, "keys.cikeys", NULL);
-  shared_keys = ci_key_store_create (keys_path, KEY_PASSPHRASE, &error);
-  g_assert_no_error (error);
+  shared_keys = ci_test_key_store_new (KEY_PASSPHRASE, &keys_dir);
 
 #define ADD(path, func) \
   g_test_add ("/services-batch/" path, Station, NULL, station_set_up, func, station_tear_down)
@@ -413,7 +407,6 @@ main (int   argc,
 #undef ADD
 
   status = g_test_run ();
-  g_assert_finalize_object (g_steal_pointer (&shared_keys));
-  ci_test_remove_dir (keys_dir);
+  ci_test_key_store_free (g_steal_pointer (&shared_keys), keys_dir);
   return status;
 }

@@ -352,9 +352,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *keys_dir = NULL;
-  g_autofree char *keys_path = NULL;
+  char *keys_dir = NULL;
   int status;
 
   g_test_init (&argc, &argv, NULL);
@@ -365,11 +363,7 @@ main (int   argc,
       g_test_message ("the desk tests need tests/with-pcscd.sh and cardissue-vcard");
       return g_test_run ();
     }
-  keys_dir = g_dir_make_tmp ("ci-desks-keys-XXXXXX", &error);
-  g_assert_no_error (error);
-  keys_path = g_build_filename (keys_dir, "keys.cikeys", NULL);
-  shared_keys = ci_key_store_create (keys_path, KEY_PASSPHRASE, &error);
-  g_assert_no_error (error);
+  shared_keys = ci_test_key_store_new (KEY_PASSPHRASE, &keys_dir);
 
   g_test_add ("/services-desks/same-employee", Desks, NULL, desks_set_up, test_same_employee,
               desks_tear_down);
@@ -379,7 +373,6 @@ main (int   argc,
               desks_tear_down);
 
   status = g_test_run ();
-  g_assert_finalize_object (g_steal_pointer (&shared_keys));
-  ci_test_remove_dir (keys_dir);
+  ci_test_key_store_free (g_steal_pointer (&shared_keys), keys_dir);
   return status;
 }
