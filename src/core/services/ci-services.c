@@ -272,6 +272,29 @@ _ci_call_start (CiCall      *call,
                              subject_id, error);
 }
 
+/* The operator @login, in @op (%NULL if there is none). %FALSE only if the
+ * database failed (a lost connection, say): that, not "not signed in" or a
+ * wrong password, is then what the desk is told, and nothing is audited
+ * until the database is back. */
+static gboolean
+lookup_operator (CiServices  *self,
+                 const char  *login,
+                 CiOperator **op,
+                 GError     **error)
+{
+  GError *local_error = NULL;
+
+  *op = ci_store_operator_get (self->store, login, &local_error);
+  if (*op == NULL && local_error != NULL
+      && !g_error_matches (local_error, CI_STORE_ERROR, CI_STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  g_clear_error (&local_error);
+  return TRUE;
+}
+
 /* "card.issue or card.reissue", for the audit entry of a refusal. */
 static char *
 permissions_to_string (const CiAction *permissions,
@@ -328,16 +351,8 @@ _ci_call_start_any (CiCall         *call,
   call->started = g_get_monotonic_time ();
   call->write = write;
 
-  call->actor = login ? ci_store_operator_get (self->store, login, &local_error) : NULL;
-  if (call->actor == NULL && local_error != NULL
-      && !g_error_matches (local_error, CI_STORE_ERROR, CI_STORE_ERROR_NOT_FOUND))
-    {
-      /* The database failed (a lost connection, say): nothing can be done, nor
-       * audited, until it is back, and the message says so. */
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  g_clear_error (&local_error);
+  if (login != NULL && !lookup_operator (self, login, &call->actor, error))
+    return FALSE;
   if (call->actor == NULL || !ci_operator_get_active (call->actor))
     {
       g_clear_object (&call->actor);
@@ -807,14 +822,8 @@ ci_services_authenticate (CiServices  *self,
   g_return_val_if_fail (CI_IS_SERVICES (self), NULL);
   g_return_val_if_fail (login != NULL && password != NULL, NULL);
 
-  op = ci_store_operator_get (self->store, login, &local_error);
-  if (op == NULL && !g_error_matches (local_error, CI_STORE_ERROR, CI_STORE_ERROR_NOT_FOUND))
-    {
-      /* The database failed: that, not a wrong password, is what to tell. */
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return NULL;
-    }
-  g_clear_error (&local_error);
+  if (!lookup_operator (self, login, &op, error))
+    return NULL;
   if (op == NULL)
     {
       /* Same message as a wrong password: do not tell which logins exist. */
