@@ -28,6 +28,10 @@ fi
 
 cli() { "$cli_bin" --database "$database" --keystore "$work/keys" --desk test "$@"; }
 
+# sql QUERY — on the database of tests/with-postgres.sh (not $database), as
+# plain text, stopping at the first error
+sql() { "$CI_TEST_PG_BIN/psql" "$CI_TEST_PG_URI" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
+
 # ok STATUS DESCRIPTION — one TAP line
 ok() {
   n=$((n + 1))

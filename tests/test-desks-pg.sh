@@ -41,7 +41,6 @@ readers=("Virtual PCD 00 00" "Virtual PCD 00 01")
 lists=("$(seq -f 'D-%g' 5 12) $(seq -f 'D-%g' 1 4)" "$(seq -f 'D-%g' 5 16)")
 
 cli() { "$cli_bin" --database "$CI_TEST_PG_URI" --keystore "$work/keys" --desk desk-a "$@"; }
-sql() { "$CI_TEST_PG_BIN/psql" "$CI_TEST_PG_URI" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
 
 # feed SLOT — a new stack of blank cards into the encoder of SLOT, once the
 # reader saw the card that was in it (if any) go. Each command to a card takes 20 ms, so

@@ -50,7 +50,6 @@ readers=("Virtual PCD 00 00" "Virtual PCD 00 01")
 people=$(seq -f 'O-%g' 1 13)
 cli() { "$cli_bin" --database "$CI_TEST_PG_URI" --keystore "$work/keys" --desk desk-o "$@"; }
 sec() { CARDISSUE_OPERATOR=security cli "$@"; }
-sql() { "$CI_TEST_PG_BIN/psql" "$CI_TEST_PG_URI" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
 running() { kill -0 "$1" 2>/dev/null; }
 
 # take_out SLOT — the card in SLOT's reader comes out (its image stays)
