@@ -25,7 +25,6 @@ typedef struct
 {
   Fixture     db;
   char       *key_dir;
-  char       *key_path;
   CiKeyStore *keys;
   CiAuditLog *log;
 } TestBed;
@@ -34,14 +33,8 @@ static void
 test_bed_setup (TestBed       *fx,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
   fixture_setup (&fx->db, data);
-  fx->key_dir = g_dir_make_tmp ("test-audit-keys-XXXXXX", &error);
-  g_assert_no_error (error);
-  fx->key_path = g_build_filename (fx->key_dir, "desk.cikeys", NULL);
-  fx->keys = ci_key_store_create (fx->key_path, PASSPHRASE, &error);
-  g_assert_no_error (error);
+  fx->keys = ci_test_key_store_new (PASSPHRASE, &fx->key_dir);
   g_assert_true (ci_key_store_is_unlocked (fx->keys));
   fx->log = ci_audit_log_new (fx->db.store, "desk-1");
   ci_audit_log_set_key_store (fx->log, fx->keys);
@@ -53,11 +46,8 @@ test_bed_teardown (TestBed       *fx,
 {
   /* The log holds references to both stores, so it goes first. */
   g_assert_finalize_object (g_steal_pointer (&fx->log));
-  g_assert_finalize_object (g_steal_pointer (&fx->keys));
+  ci_test_key_store_free (g_steal_pointer (&fx->keys), g_steal_pointer (&fx->key_dir));
   fixture_teardown (&fx->db, data);
-  ci_test_remove_dir (fx->key_dir);
-  g_free (fx->key_path);
-  g_free (fx->key_dir);
 }
 
 /* ---- helpers --------------------------------------------------------------- */
