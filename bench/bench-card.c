@@ -197,6 +197,7 @@ typedef struct
   GArray *host;        /* wall time outside the card's commands, per issue */
   GArray *floor_host;  /* the same for the replay */
   GArray *pairs;       /* issue wall / floor, per pair */
+  GPtrArray *gaps;     /* per position in the trace: the host's time before it */
   guint   apdus;
   guint64 sent;
   guint64 received;
@@ -215,6 +216,58 @@ trace_io_seconds (CiCardTrace *trace)
   return us / 1e6;
 }
 
+/* What the command at @i of @trace is, for a person. */
+static const char *
+command_name (CiCardTrace *trace,
+              guint        i)
+{
+  static const struct { guint8 ins; const char *name; } names[] = {
+    { 0xA4, "SELECT" }, { 0xB0, "READ BINARY" }, { 0xD6, "UPDATE BINARY" },
+    { 0x84, "GET CHALLENGE" }, { 0x82, "MUTUAL AUTHENTICATE" },
+    { 0x88, "INTERNAL AUTHENTICATE" }, { 0x46, "GENERATE KEY PAIR" }, { 0xD8, "PUT KEY" },
+    { 0xE4, "DELETE" }, { 0xE0, "CREATE FILE" }, { 0x44, "ACTIVATE FILE" },
+    { 0x20, "VERIFY" }, { 0x24, "CHANGE REFERENCE DATA" }, { 0x2C, "RESET RETRY COUNTER" },
+    { 0xC0, "GET RESPONSE" },
+  };
+  const CiCardTraceEntry *e;
+  const guint8 *command;
+
+  if (i == ci_card_trace_get_n_entries (trace))
+    return "the return";
+  e = ci_card_trace_get_entry (trace, i);
+  if (e->command == NULL)
+    return "card reset";
+  command = g_bytes_get_data (e->command, NULL);
+  for (guint n = 0; n < G_N_ELEMENTS (names); n++)
+    if (names[n].ins == command[1])
+      return names[n].name;
+  return "another command";
+}
+
+/* The host's time before each command of @trace, and before the return at
+ * @end, into @f's gaps by position. */
+static void
+add_gaps (Figures     *f,
+          CiCardTrace *trace,
+          gint64       start,
+          gint64       end)
+{
+  guint n = ci_card_trace_get_n_entries (trace);
+  gint64 last = start;
+
+  for (guint i = 0; i <= n; i++)
+    {
+      const CiCardTraceEntry *e = i < n ? ci_card_trace_get_entry (trace, i) : NULL;
+      gint64 sent = e ? e->ended_us - e->elapsed_us : end;
+      double gap = (sent - last) / 1e6;
+
+      if (f->gaps->len <= i)
+        g_ptr_array_add (f->gaps, g_array_new (FALSE, FALSE, sizeof (double)));
+      g_array_append_val (f->gaps->pdata[i], gap);
+      last = e ? e->ended_us : end;
+    }
+}
+
 /* One issue (its verify step included) on a blank card; returns its trace. */
 static CiCardTrace *
 issue_once (Bench   *b,
@@ -228,11 +281,12 @@ issue_once (Bench   *b,
   g_autoptr(GError) error = NULL;
   GSubprocess *card = card_in (b, 0, "issue.img", 0);
   double cpu = cpu_seconds ();
-  gint64 start = g_get_monotonic_time ();
+  gint64 start = g_get_monotonic_time (), end;
   double wall, host;
 
   result = ci_services_card_issue (b->services, b->hr, number, &options, &error);
-  wall = (g_get_monotonic_time () - start) / 1e6;
+  end = g_get_monotonic_time ();
+  wall = (end - start) / 1e6;
   cpu = cpu_seconds () - cpu;
   g_assert_no_error (error);
   g_array_append_val (f->wall, wall);
@@ -240,6 +294,7 @@ issue_once (Bench   *b,
   ci_card_trace_get_totals (trace, &f->apdus, &f->sent, &f->received, NULL);
   host = wall - trace_io_seconds (trace);
   g_array_append_val (f->host, host);
+  add_gaps (f, trace, start, end);
   card_out (card, 0);
   return trace;
 }
@@ -294,6 +349,47 @@ replay (Bench       *b,
   g_array_append_val (f->pairs, pair);
   g_clear_object (&channel);
   card_out (card, 0);
+}
+
+typedef struct
+{
+  guint  position;
+  double median;
+} Gap;
+
+static int
+compare_gap (gconstpointer a,
+             gconstpointer b)
+{
+  double x = ((const Gap *) a)->median, y = ((const Gap *) b)->median;
+  return x > y ? -1 : x < y;
+}
+
+/* Where the host's time between the card's commands goes: the largest
+ * medians by position in the trace, before which command. */
+static void
+print_gaps (Figures     *f,
+            CiCardTrace *trace)
+{
+  g_autoptr(GArray) gaps = g_array_new (FALSE, FALSE, sizeof (Gap));
+  double sum = 0;
+
+  for (guint i = 0; i < f->gaps->len; i++)
+    {
+      Gap gap = { i, median (f->gaps->pdata[i]) };
+
+      sum += gap.median;
+      g_array_append_val (gaps, gap);
+    }
+  g_array_sort (gaps, compare_gap);
+  g_print ("  host time by place    %.1f ms in all (sum of medians); the largest:\n", sum * 1000);
+  for (guint i = 0; i < MIN (gaps->len, 8); i++)
+    {
+      const Gap *gap = &g_array_index (gaps, Gap, i);
+
+      g_print ("    %.2f ms before %s (#%u)\n", gap->median * 1000,
+               command_name (trace, gap->position), gap->position + 1);
+    }
 }
 
 /* BATCH employees over @n_readers encoders with hoppers; cards per hour. */
@@ -353,7 +449,9 @@ main (int   argc,
                 g_array_new (FALSE, FALSE, sizeof (double)),
                 g_array_new (FALSE, FALSE, sizeof (double)),
                 g_array_new (FALSE, FALSE, sizeof (double)),
-                g_array_new (FALSE, FALSE, sizeof (double)) };
+                g_array_new (FALSE, FALSE, sizeof (double)),
+                g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref) };
+  g_autoptr(CiCardTrace) last = NULL;
   g_autoptr(GError) error = NULL;
   double one, two, wall_ms, floor_ms;
 
@@ -371,9 +469,9 @@ main (int   argc,
 
   for (guint i = 0; i < RUNS; i++)
     {
-      g_autoptr(CiCardTrace) trace = issue_once (&b, &f);
-
-      replay (&b, trace, &f);
+      g_clear_pointer (&last, ci_card_trace_unref);
+      last = issue_once (&b, &f);
+      replay (&b, last, &f);
     }
   wall_ms = median (f.wall) * 1000;
   floor_ms = median (f.floor) * 1000;
@@ -390,6 +488,7 @@ main (int   argc,
   g_print ("  ratio to the floor    %.2f  (target: 1.10 or less)\n", wall_ms / floor_ms);
   g_print ("  ratio per pair        %.2f median, quartiles %.2f and %.2f\n",
            median (f.pairs), quantile (f.pairs, 0.25), quantile (f.pairs, 0.75));
+  print_gaps (&f, last);
   one = batch (&b, 1);
   two = batch (&b, 2);
   g_print ("Batch of %u cards:\n", BATCH);

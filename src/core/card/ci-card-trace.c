@@ -110,7 +110,7 @@ ci_card_trace_add (CiCardTrace  *self,
                    gsize         response_len,
                    gint64        elapsed_us)
 {
-  CiCardTraceEntry entry = { 0 };
+  CiCardTraceEntry entry = { .ended_us = g_get_monotonic_time () };
 
   g_return_if_fail (self != NULL && command != NULL && apdu != NULL);
 
@@ -139,7 +139,7 @@ ci_card_trace_add_reset (CiCardTrace  *self,
                          gsize         atr_len,
                          gint64        elapsed_us)
 {
-  CiCardTraceEntry entry = { 0 };
+  CiCardTraceEntry entry = { .ended_us = g_get_monotonic_time () };
 
   g_return_if_fail (self != NULL && (atr != NULL || atr_len == 0));
 

@@ -20,6 +20,8 @@ G_BEGIN_DECLS
  * @response: the response bytes as received (data and SW); for a reset, the
  *   card's new answer to reset
  * @elapsed_us: time spent in SCardTransmit (or SCardReconnect) for this exchange
+ * @ended_us: when it was recorded, on the monotonic clock: the host's time
+ *   between two exchanges is the gap between one's end and the next's start
  *
  * One exchange on the wire, for support and for the benchmark's replay. Commands
  * under secure messaging are recorded as sent, i.e. encrypted.
@@ -30,6 +32,7 @@ typedef struct
   GBytes   *response;
   gboolean  redacted;
   gint64    elapsed_us;
+  gint64    ended_us;
 } CiCardTraceEntry;
 
 typedef struct _CiCardTrace CiCardTrace;
