@@ -18,6 +18,8 @@
 #include <glib/gstdio.h>
 
 #include "card/ci-card-error.h"
+#include "card/ci-card-verify.h"
+#include "face/ci-face-binding.h"
 #include "face/ci-face-template.h"
 #include "services/ci-services-async.h"
 #include "ci-test-store.h"
@@ -341,6 +343,39 @@ issue_card (Station    *fx,
 
 /* ---- the tests ------------------------------------------------------------- */
 
+/* The card record's face code is the issuer's, for the card in the reader:
+ * its chip digest is that of what the card holds. */
+static void
+assert_face_code_binds_card (Station *fx,
+                             gint64   serial)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(CiCard) card = ci_store_card_get (fx->db.store, serial, &error);
+  g_autoptr(GBytes) issuer = ci_key_store_get_public_key (shared_keys, CI_KEY_ISSUER);
+  g_autoptr(CiCardChannel) channel = NULL;
+  g_autoptr(CiCardSession) session = NULL;
+  CiFaceBinding binding;
+  CiCardContents contents;
+  guint8 digest[sizeof binding.chip_digest];
+  guint8 life_cycle;
+
+  g_assert_no_error (error);
+  g_assert_true (ci_face_binding_verify (ci_card_get_face_code (card), issuer, &binding, &error));
+  g_assert_no_error (error);
+  channel = ci_card_channel_connect (fx->reader, CI_CARD_SHARE_EXCLUSIVE, NULL, &error);
+  g_assert_no_error (error);
+  session = ci_card_session_new (channel);
+  g_assert_true (ci_card_session_select_df (session, &life_cycle, &error)
+                 && ci_card_read_contents (session, &contents, &error));
+  g_assert_no_error (error);
+  ci_face_binding_chip_digest (contents.objects[CI_CARD_FILE_CARD],
+                               contents.objects[CI_CARD_FILE_IDENTITY],
+                               contents.objects[CI_CARD_FILE_CARDKEY], digest);
+  g_assert_cmpmem (binding.chip_digest, sizeof digest, digest, sizeof digest);
+  g_assert_cmpstr (binding.serial, ==, contents.info.serial);
+  ci_card_contents_clear (&contents);
+}
+
 /* A blank card: each step on the main thread, in order, then the result. */
 static void
 test_issue (Station       *fx,
@@ -353,6 +388,7 @@ test_issue (Station       *fx,
   fx->card = ci_test_vcard_start (fx->image, 0, NULL);
   serial = issue_card (fx, &run, "E-0001");
   g_assert_cmpint (card_state (fx, serial), ==, CI_CARD_ACTIVE);
+  assert_face_code_binds_card (fx, serial);
   run_clear (&run);
 }
 

@@ -255,6 +255,20 @@ issue_at (Desks   *d,
   return ci_services_card_issue (d->desk[which], d->hr, EMPLOYEE, &options, error);
 }
 
+/* Each step's report, as "check:ok" or "check:CODE". */
+static void
+note_step (const char   *reader,
+           CiIssueStep   step,
+           gboolean      skipped,
+           gint64        duration_us,
+           const GError *error,
+           gpointer      user_data)
+{
+  g_autofree char *outcome = error ? g_strdup_printf ("%d", error->code) : g_strdup ("ok");
+
+  g_ptr_array_add (user_data, g_strdup_printf ("%s:%s", ci_issue_step_name (step), outcome));
+}
+
 /* Desk A's card is pulled halfway (its power cut after the card got its
  * serial): desk B is refused while A's claim is fresh. Once it is old, B
  * issues a card of its own, under a new serial; when A then finishes the
@@ -284,11 +298,27 @@ test_left_behind (Desks         *d,
   g_assert_cmpstr (ci_card_get_desk (torn), ==, "desk-a");
 
   d->card[1] = ci_test_vcard_start (d->image[1], 1, NULL);
-  g_assert_null (issue_at (d, 1, &error));
-  g_assert_error (error, CI_STORE_ERROR, CI_STORE_ERROR_CONFLICT);
-  g_assert_nonnull (strstr (error->message, "desk-a"));
-  g_test_message ("desk b, while desk a's claim is fresh: %s", error->message);
-  g_clear_error (&error);
+  {
+    g_autoptr(GPtrArray) steps = g_ptr_array_new_with_free_func (g_free);
+    g_autofree char *conflict = g_strdup_printf ("check:%d", CI_STORE_ERROR_CONFLICT);
+    CiIssueOptions options = { .reader = d->reader[1], .pin = "1234", .progress = note_step,
+                               .progress_data = steps };
+
+    /* The claim is made while the card is being opened: its refusal is the
+     * check step's, reported and audited as such, and no step follows. */
+    g_assert_null (ci_services_card_issue (d->desk[1], d->hr, EMPLOYEE, &options, &error));
+    g_assert_error (error, CI_STORE_ERROR, CI_STORE_ERROR_CONFLICT);
+    g_assert_nonnull (strstr (error->message, "desk-a"));
+    g_test_message ("desk b, while desk a's claim is fresh: %s", error->message);
+    g_clear_error (&error);
+    g_assert_cmpuint (steps->len, ==, 1);
+    g_assert_cmpstr (steps->pdata[0], ==, conflict);
+    g_assert_cmpint (raw_int (&d->db, "SELECT count(*) FROM audit WHERE desk = 'desk-b' "
+                                      "AND action = 'card.issue.check' AND outcome = 2"), ==, 1);
+    g_assert_cmpint (raw_int (&d->db, "SELECT count(*) FROM audit WHERE desk = 'desk-b' "
+                                      "AND action LIKE 'card.issue.%' "
+                                      "AND action <> 'card.issue.check'"), ==, 0);
+  }
 
   /* Three minutes later, as the store sees it. */
   raw_exec (&d->db, "UPDATE card SET state_changed_at = state_changed_at - 180000000");
