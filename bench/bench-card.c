@@ -198,6 +198,7 @@ typedef struct
   GArray *floor_host;  /* the same for the replay */
   GArray *pairs;       /* issue wall / floor, per pair */
   GPtrArray *gaps;     /* per position in the trace: the host's time before it */
+  GPtrArray *floor_gaps;  /* the same in the replay */
   guint   apdus;
   guint64 sent;
   guint64 received;
@@ -244,6 +245,20 @@ command_name (CiCardTrace *trace,
   return "another command";
 }
 
+/* The host's time from @last to @now, before the command at @position. */
+static void
+add_gap (GPtrArray *gaps,
+         guint      position,
+         gint64     last,
+         gint64     now)
+{
+  double gap = (now - last) / 1e6;
+
+  if (gaps->len <= position)
+    g_ptr_array_add (gaps, g_array_new (FALSE, FALSE, sizeof (double)));
+  g_array_append_val (gaps->pdata[position], gap);
+}
+
 /* The host's time before each command of @trace, and before the return at
  * @end, into @f's gaps by position. */
 static void
@@ -258,12 +273,8 @@ add_gaps (Figures     *f,
   for (guint i = 0; i <= n; i++)
     {
       const CiCardTraceEntry *e = i < n ? ci_card_trace_get_entry (trace, i) : NULL;
-      gint64 sent = e ? e->ended_us - e->elapsed_us : end;
-      double gap = (sent - last) / 1e6;
 
-      if (f->gaps->len <= i)
-        g_ptr_array_add (f->gaps, g_array_new (FALSE, FALSE, sizeof (double)));
-      g_array_append_val (f->gaps->pdata[i], gap);
+      add_gap (f->gaps, i, last, e ? e->ended_us - e->elapsed_us : end);
       last = e ? e->ended_us : end;
     }
 }
@@ -311,7 +322,7 @@ replay (Bench       *b,
   g_autoptr(CiCardChannel) channel = NULL;
   GSubprocess *card = card_in (b, 0, "replay.img", 0);
   guint n = ci_card_trace_get_n_entries (trace);
-  gint64 start = g_get_monotonic_time ();
+  gint64 start = g_get_monotonic_time (), last = start, end;
   gint64 io_us = 0;
   double wall, host, pair;
 
@@ -323,17 +334,20 @@ replay (Bench       *b,
       const CiCardTraceEntry *e = ci_card_trace_get_entry (trace, i);
       gint64 sent = g_get_monotonic_time ();
 
+      add_gap (f->floor_gaps, i, last, sent);
       if (e->command == NULL)
         {
           ci_card_channel_reset (channel, &error);
           g_assert_no_error (error);
-          io_us += g_get_monotonic_time () - sent;
+          last = g_get_monotonic_time ();
+          io_us += last - sent;
           f->resets++;
           continue;
         }
       ci_card_channel_transmit_raw (channel, g_bytes_get_data (e->command, NULL),
                                     g_bytes_get_size (e->command), response, &error);
-      io_us += g_get_monotonic_time () - sent;
+      last = g_get_monotonic_time ();
+      io_us += last - sent;
       g_assert_no_error (error);
       f->same += g_bytes_get_size (e->response) == response->len
                  && memcmp (g_bytes_get_data (e->response, NULL), response->data,
@@ -341,7 +355,9 @@ replay (Bench       *b,
     }
   /* The issue lets go of the card before it returns; so does the floor. */
   ci_card_channel_disconnect (channel);
-  wall = (g_get_monotonic_time () - start) / 1e6;
+  end = g_get_monotonic_time ();
+  add_gap (f->floor_gaps, n, last, end);
+  wall = (end - start) / 1e6;
   g_array_append_val (f->floor, wall);
   host = wall - io_us / 1e6;
   g_array_append_val (f->floor_host, host);
@@ -366,7 +382,8 @@ compare_gap (gconstpointer a,
 }
 
 /* Where the host's time between the card's commands goes: the largest
- * medians by position in the trace, before which command. */
+ * medians by position in the trace, before which command, beside the
+ * replay's at the same place. */
 static void
 print_gaps (Figures     *f,
             CiCardTrace *trace)
@@ -387,8 +404,9 @@ print_gaps (Figures     *f,
     {
       const Gap *gap = &g_array_index (gaps, Gap, i);
 
-      g_print ("    %.2f ms before %s (#%u)\n", gap->median * 1000,
-               command_name (trace, gap->position), gap->position + 1);
+      g_print ("    %.2f ms before %s (#%u); replay %.2f ms\n", gap->median * 1000,
+               command_name (trace, gap->position), gap->position + 1,
+               median (f->floor_gaps->pdata[gap->position]) * 1000);
     }
 }
 
@@ -450,6 +468,7 @@ main (int   argc,
                 g_array_new (FALSE, FALSE, sizeof (double)),
                 g_array_new (FALSE, FALSE, sizeof (double)),
                 g_array_new (FALSE, FALSE, sizeof (double)),
+                g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref),
                 g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref) };
   g_autoptr(CiCardTrace) last = NULL;
   g_autoptr(GError) error = NULL;
