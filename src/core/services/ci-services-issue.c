@@ -56,8 +56,7 @@ typedef struct
   CiFaceTemplate       *opened_template;
   gboolean              binds_face;  /* a new card: its face code is made at verify */
   gint64                writing;     /* the serial claimed in this desk's writing set */
-  GThread              *recorder;    /* commits, in order, see record_step() */
-  GAsyncQueue          *records;     /* what it is to commit */
+  gboolean              recording;   /* commits go to the desk's recorder, see record_step() */
   GMutex                lock;
   GCond                 recorded;
   guint                 pending;     /* commits queued, not done */
@@ -69,12 +68,8 @@ static void stop_recording (Issue *issue);
 static void
 issue_clear (Issue *issue)
 {
-  if (issue->recorder)
-    {
-      stop_recording (issue);
-      g_mutex_clear (&issue->lock);
-      g_cond_clear (&issue->recorded);
-    }
+  if (issue->recording)
+    stop_recording (issue);
   g_clear_error (&issue->record_error);
   if (issue->writing != 0)
     _ci_services_writing_end (issue->services, issue->writing);
@@ -280,12 +275,10 @@ typedef struct
   CiCall       call;
 } Record;
 
-/* Ends the recorder once it has committed what came before. */
-static Record recorder_stop;
-
 static void
-commit_record (Record *r)
+commit_record (gpointer data)
 {
+  Record *r = data;
   Issue *issue = r->issue;
   GError *local = NULL;
 
@@ -301,21 +294,6 @@ commit_record (Record *r)
   g_mutex_unlock (&issue->lock);
 }
 
-/* One thread of the issue's own that waits on its queue: handing it a
- * step is a push and a wakeup. (A shared GThreadPool's push held the thread
- * driving the card for 0.25–0.3 ms at most steps, measured with the card
- * bench, which the card then waited for.) */
-static gpointer
-recorder_thread (gpointer data)
-{
-  Issue *issue = data;
-  Record *r;
-
-  while ((r = g_async_queue_pop (issue->records)) != &recorder_stop)
-    commit_record (r);
-  return NULL;
-}
-
 static void
 queue_record (Issue  *issue,
               Record *r)
@@ -323,7 +301,7 @@ queue_record (Issue  *issue,
   g_mutex_lock (&issue->lock);
   issue->pending++;
   g_mutex_unlock (&issue->lock);
-  g_async_queue_push (issue->records, r);
+  _ci_services_record (issue->services, commit_record, r);
 }
 
 /* The pipeline calls this after each step, and goes on with the card at
@@ -344,11 +322,6 @@ record_step (CiIssueStep   step,
   if (options->progress)
     options->progress (options->reader, step, skipped, duration_us, step_error,
                        options->progress_data);
-  if (issue->recorder == NULL)
-    {
-      commit_step (issue, step, skipped, duration_us, error);
-      return;
-    }
   r = g_new0 (Record, 1);
   *r = (Record) { issue, step, skipped, duration_us, error };
   queue_record (issue, r);
@@ -367,24 +340,6 @@ record_call (Issue  *issue,
   queue_record (issue, r);
 }
 
-static void
-start_recording (Issue *issue)
-{
-  g_mutex_init (&issue->lock);
-  g_cond_init (&issue->recorded);
-  issue->records = g_async_queue_new ();
-  issue->recorder = g_thread_new ("ci-recorder", recorder_thread, issue);
-}
-
-/* Once all that was queued is committed. */
-static void
-stop_recording (Issue *issue)
-{
-  g_async_queue_push (issue->records, &recorder_stop);
-  g_thread_join (g_steal_pointer (&issue->recorder));
-  g_async_queue_unref (issue->records);
-}
-
 /* Until all that was queued is in the store: before a commit of our own,
  * so the audit log keeps the order things happened in. */
 static void
@@ -394,6 +349,29 @@ wait_recorded (Issue *issue)
   while (issue->pending > 0)
     g_cond_wait (&issue->recorded, &issue->lock);
   g_mutex_unlock (&issue->lock);
+}
+
+/* The desk's recorder thread (_ci_services_record()) commits the steps: a
+ * push and a wakeup each, while the thread driving the card goes on. (A
+ * GThreadPool's push held that thread 0.25–0.3 ms at most steps, measured
+ * with the card bench, and the card waited for it.) */
+static void
+start_recording (Issue *issue)
+{
+  g_mutex_init (&issue->lock);
+  g_cond_init (&issue->recorded);
+  issue->recording = TRUE;
+}
+
+/* Once all that was queued is committed: the recorder is done with @issue
+ * when it has let go of the lock after the last commit. */
+static void
+stop_recording (Issue *issue)
+{
+  wait_recorded (issue);
+  g_mutex_clear (&issue->lock);
+  g_cond_clear (&issue->recorded);
+  issue->recording = FALSE;
 }
 
 /* The pipeline's before_write: the card may be changed only once the store

@@ -21,6 +21,10 @@ struct _CiServices
 
   GMutex      writing_lock;
   GHashTable *writing;      /* serials this desk is issuing now, on any reader */
+
+  GMutex       recorder_lock;
+  GThread     *recorder;    /* runs _ci_services_record()'s jobs, once there are any */
+  GAsyncQueue *records;
 };
 
 /**
@@ -99,6 +103,10 @@ void      _ci_services_writing_end   (CiServices *self,
                                       gint64      serial);
 gboolean  _ci_services_is_writing    (CiServices *self,
                                       gint64      serial);
+typedef void (*CiServicesJob) (gpointer data);
+void      _ci_services_record        (CiServices    *self,
+                                      CiServicesJob  job,
+                                      gpointer       data);
 gboolean  _ci_check_password (const char   *password,
                               GError      **error);
 gboolean  _ci_check_keys     (CiServices   *self,

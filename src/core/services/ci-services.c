@@ -24,11 +24,75 @@ G_DEFINE_FINAL_TYPE (CiServices, ci_services, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (ci-service-error-quark, ci_service_error)
 
+/* Ends the recorder once it has run what came before. */
+static char recorder_stop;
+
+typedef struct
+{
+  CiServicesJob job;
+  gpointer      data;
+} Job;
+
+static gpointer
+recorder_thread (gpointer data)
+{
+  GAsyncQueue *records = data;
+  Job *job;
+
+  while ((job = g_async_queue_pop (records)) != (gpointer) &recorder_stop)
+    {
+      job->job (job->data);
+      g_free (job);
+    }
+  g_async_queue_unref (records);
+  return NULL;
+}
+
+/**
+ * _ci_services_record:
+ * @self: the services
+ * @job: what to run, with @data
+ * @data: for @job
+ *
+ * Runs @job in the desk's recorder thread, after every job queued before it:
+ * the card services commit a card's steps there while the card goes on. The
+ * thread lasts as long as @self: a thread of each card's own, started before
+ * the card and joined after it, made the card wait at its end for the
+ * thread's exit (which hands its stack back to the kernel: a flush that
+ * reaches every processor, 0.7 ms on a two-processor virtual machine).
+ */
+void
+_ci_services_record (CiServices    *self,
+                     CiServicesJob  job,
+                     gpointer       data)
+{
+  Job *j = g_new (Job, 1);
+
+  j->job = job;
+  j->data = data;
+  g_mutex_lock (&self->recorder_lock);
+  if (self->recorder == NULL)
+    {
+      self->records = g_async_queue_new ();
+      self->recorder = g_thread_new ("ci-recorder", recorder_thread,
+                                     g_async_queue_ref (self->records));
+    }
+  g_async_queue_push (self->records, j);
+  g_mutex_unlock (&self->recorder_lock);
+}
+
 static void
 ci_services_finalize (GObject *object)
 {
   CiServices *self = (CiServices *)object;
 
+  if (self->recorder != NULL)
+    {
+      g_async_queue_push (self->records, &recorder_stop);
+      g_thread_join (self->recorder);
+      g_async_queue_unref (self->records);
+    }
+  g_mutex_clear (&self->recorder_lock);
   g_clear_object (&self->audit);
   g_clear_object (&self->store);
   g_clear_object (&self->keys);
@@ -49,6 +113,7 @@ static void
 ci_services_init (CiServices *self)
 {
   g_mutex_init (&self->writing_lock);
+  g_mutex_init (&self->recorder_lock);
   self->writing = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 }
 
