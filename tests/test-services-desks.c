@@ -304,8 +304,8 @@ test_left_behind (Desks         *d,
     CiIssueOptions options = { .reader = d->reader[1], .pin = "1234", .progress = note_step,
                                .progress_data = steps };
 
-    /* The claim is made while the card is being opened: its refusal is the
-     * check step's, reported and audited as such, and no step follows. */
+    /* The refused claim is the check step's failure, reported and audited
+     * as such, and no step follows. */
     g_assert_null (ci_services_card_issue (d->desk[1], d->hr, EMPLOYEE, &options, &error));
     g_assert_error (error, CI_STORE_ERROR, CI_STORE_ERROR_CONFLICT);
     g_assert_nonnull (strstr (error->message, "desk-a"));
@@ -313,6 +313,7 @@ test_left_behind (Desks         *d,
     g_clear_error (&error);
     g_assert_cmpuint (steps->len, ==, 1);
     g_assert_cmpstr (steps->pdata[0], ==, conflict);
+    G_STATIC_ASSERT (CI_OUTCOME_FAILED == 2);
     g_assert_cmpint (raw_int (&d->db, "SELECT count(*) FROM audit WHERE desk = 'desk-b' "
                                       "AND action = 'card.issue.check' AND outcome = 2"), ==, 1);
     g_assert_cmpint (raw_int (&d->db, "SELECT count(*) FROM audit WHERE desk = 'desk-b' "
