@@ -510,6 +510,55 @@ test_aes_round_trip (AesFixture    *fx,
   assert_ssc (fx->card, "0000000000000000 010203040506087e");
 }
 
+/* The channel keys OpenSSL's contexts once and reuses them for every
+ * message; what it sends must be what the one-shot primitives make: DO'87'
+ * with IV = E(KSenc, SSC), and the MAC over the padded header and DO'87'. */
+static void
+test_aes_contexts_reused (AesFixture    *fx,
+                          gconstpointer  data)
+{
+  guint8 ssc[16];
+
+  memcpy (ssc, fx->ssc, sizeof ssc);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree guint8 *bytes = pattern (20 + 7 * i, (guint8) i);
+      gsize len = 20 + 7 * i;
+      g_autoptr(CiApdu) plain = ci_apdu_new (0x00, 0xD6, 0x81, i, bytes, len, 0);
+      g_autoptr(CiApdu) protected_command = ci_sm_wrap_command (fx->host, plain, NULL);
+      g_autoptr(GByteArray) padded = g_byte_array_new ();
+      g_autoptr(GByteArray) expect = g_byte_array_new ();
+      g_autoptr(GByteArray) n = g_byte_array_new ();
+      const guint8 header[4] = { 0x0C, 0xD6, 0x81, i };
+      guint8 iv[16], mac[CI_SM_MAC_LEN];
+
+      for (guint k = 16; k > 0; k--)
+        if (++ssc[k - 1] != 0)
+          break;
+      g_byte_array_append (padded, bytes, (guint) len);
+      ci_sm_pad (CI_SM_CIPHER_AES128, padded);
+      g_assert_true (ci_sm_encrypt (CI_SM_CIPHER_AES128, fx->kenc, NULL, ssc, 16, iv, FALSE,
+                                    NULL));
+      g_assert_true (ci_sm_encrypt (CI_SM_CIPHER_AES128, fx->kenc, iv, padded->data, padded->len,
+                                    padded->data, FALSE, NULL));
+      g_byte_array_append (expect, (const guint8 *) "\x87", 1);
+      g_byte_array_append (expect, (const guint8[]) { padded->len + 1, 0x01 }, 2);
+      g_byte_array_append (expect, padded->data, padded->len);
+      g_byte_array_append (n, ssc, 16);
+      g_byte_array_append (n, header, 4);
+      ci_sm_pad (CI_SM_CIPHER_AES128, n);
+      g_byte_array_append (n, expect->data, expect->len);
+      g_assert_true (ci_sm_mac (CI_SM_CIPHER_AES128, fx->kmac, n->data, n->len, mac, NULL));
+      g_byte_array_append (expect, (const guint8 *) "\x8E\x08", 2);
+      g_byte_array_append (expect, mac, sizeof mac);
+
+      g_assert_nonnull (protected_command);
+      g_assert_cmpmem (protected_command->data, protected_command->lc, expect->data, expect->len);
+      /* The next command, with no answer opened in between, takes the next SSC. */
+      g_assert_cmpmem (_ci_sm_get_ssc (fx->host, NULL), 16, ssc, 16);
+    }
+}
+
 /* Short unless the plain Le or the protected data field needs more; the card
  * then trims Le to what a short protected answer carries: 223 bytes for AES,
  * 231 for 3DES. */
@@ -963,6 +1012,7 @@ main (int   argc,
   g_test_add_func ("/sm/aes/mutual-auth", test_aes_mutual_auth);
   g_test_add_func ("/sm/aes/mutual-auth-fails", test_aes_mutual_auth_fails);
   add_aes_test ("/sm/aes/round-trip", test_aes_round_trip);
+  add_aes_test ("/sm/aes/contexts-reused", test_aes_contexts_reused);
   add_aes_test ("/sm/aes/le", test_le_encoding);
   add_aes_test ("/sm/aes/tamper-command", test_tamper_command);
   add_aes_test ("/sm/aes/tamper-response", test_tamper_response);

@@ -119,6 +119,50 @@ ci_sm_pad (CiSmCipher  cipher,
   g_byte_array_append (buf, zeros, (guint) ((bs - buf->len % bs) % bs));
 }
 
+/* A CBC context without padding, keyed with @key for one direction. */
+static EVP_CIPHER_CTX *
+cbc_context (CiSmCipher    cipher,
+             const guint8 *key,
+             gboolean      decrypt)
+{
+  g_autoptr(EVP_CIPHER) evp = EVP_CIPHER_fetch (NULL, cipher == CI_SM_CIPHER_AES128
+                                                      ? "AES-128-CBC" : "DES-EDE-CBC", NULL);
+  g_autoptr(EVP_CIPHER_CTX) ctx = EVP_CIPHER_CTX_new ();
+
+  if (evp == NULL || ctx == NULL
+      || EVP_CipherInit_ex2 (ctx, evp, key, NULL, decrypt ? 0 : 1, NULL) != 1
+      || EVP_CIPHER_CTX_set_padding (ctx, 0) != 1)
+    return NULL;
+  return g_steal_pointer (&ctx);
+}
+
+/* Whole blocks through @ctx from cbc_context() (or %NULL, if that failed),
+ * starting from @iv. */
+static gboolean
+cbc_run (EVP_CIPHER_CTX *ctx,
+         const guint8   *iv,
+         const guint8   *in,
+         gsize           len,
+         guint8         *out,
+         gboolean        decrypt,
+         GError        **error)
+{
+  static const guint8 zero_iv[CI_SM_MAX_BLOCK] = { 0 };
+  int out_len = 0, final_len = 0;
+
+  if (ctx == NULL
+      || EVP_CipherInit_ex2 (ctx, NULL, NULL, iv != NULL ? iv : zero_iv, -1, NULL) != 1
+      || EVP_CipherUpdate (ctx, out, &out_len, in, (int) len) != 1
+      || EVP_CipherFinal_ex (ctx, out + out_len, &final_len) != 1
+      || (gsize) out_len + (gsize) final_len != len)
+    {
+      OPENSSL_cleanse (out, len);
+      return openssl_failed (error, decrypt ? _("OpenSSL could not decrypt for secure messaging")
+                                            : _("OpenSSL could not encrypt for secure messaging"));
+    }
+  return TRUE;
+}
+
 /**
  * ci_sm_encrypt:
  * @cipher: the cipher
@@ -144,10 +188,7 @@ ci_sm_encrypt (CiSmCipher    cipher,
                gboolean      decrypt,
                GError      **error)
 {
-  static const guint8 zero_iv[CI_SM_MAX_BLOCK] = { 0 };
-  g_autoptr(EVP_CIPHER) evp = NULL;
   g_autoptr(EVP_CIPHER_CTX) ctx = NULL;
-  int out_len = 0, final_len = 0;
 
   g_return_val_if_fail (CI_SM_CIPHER_IS_VALID (cipher), FALSE);
   g_return_val_if_fail (key != NULL, FALSE);
@@ -163,21 +204,8 @@ ci_sm_encrypt (CiSmCipher    cipher,
     }
   if (len == 0)
     return TRUE;
-  evp = EVP_CIPHER_fetch (NULL, cipher == CI_SM_CIPHER_AES128 ? "AES-128-CBC" : "DES-EDE-CBC",
-                          NULL);
-  ctx = EVP_CIPHER_CTX_new ();
-  if (evp == NULL || ctx == NULL
-      || EVP_CipherInit_ex2 (ctx, evp, key, iv != NULL ? iv : zero_iv, decrypt ? 0 : 1, NULL) != 1
-      || EVP_CIPHER_CTX_set_padding (ctx, 0) != 1
-      || EVP_CipherUpdate (ctx, out, &out_len, in, (int) len) != 1
-      || EVP_CipherFinal_ex (ctx, out + out_len, &final_len) != 1
-      || (gsize) out_len + (gsize) final_len != len)
-    {
-      OPENSSL_cleanse (out, len);
-      return openssl_failed (error, decrypt ? _("OpenSSL could not decrypt for secure messaging")
-                                            : _("OpenSSL could not encrypt for secure messaging"));
-    }
-  return TRUE;
+  ctx = cbc_context (cipher, key, decrypt);
+  return cbc_run (ctx, iv, in, len, out, decrypt, error);
 }
 
 /* ISO/IEC 9797-1 MAC algorithm 3 (the "retail MAC") over padded @in: a
@@ -213,6 +241,41 @@ retail_mac (const guint8  key[CI_SM_KEY_LEN],
   return ok;
 }
 
+/* An AES-CMAC context keyed with @key. */
+static EVP_MAC_CTX *
+cmac_context (const guint8 key[CI_SM_KEY_LEN])
+{
+  g_autoptr(EVP_MAC) mac = EVP_MAC_fetch (NULL, "CMAC", NULL);
+  g_autoptr(EVP_MAC_CTX) ctx = mac != NULL ? EVP_MAC_CTX_new (mac) : NULL;
+  OSSL_PARAM params[] = {
+    OSSL_PARAM_construct_utf8_string (OSSL_MAC_PARAM_CIPHER, (char *) "AES-128-CBC", 0),
+    OSSL_PARAM_construct_end (),
+  };
+
+  if (ctx == NULL || EVP_MAC_init (ctx, key, CI_SM_KEY_LEN, params) != 1)
+    return NULL;
+  return g_steal_pointer (&ctx);
+}
+
+/* The CMAC of @in with @ctx, fresh from cmac_context() or a copy of one (or
+ * %NULL, if making it failed); a context is good for one MAC. */
+static gboolean
+cmac_run (EVP_MAC_CTX  *ctx,
+          const guint8 *in,
+          gsize         len,
+          guint8        out[CI_SM_AES_BLOCK],
+          GError      **error)
+{
+  size_t out_len = 0;
+
+  if (ctx == NULL
+      || (len > 0 && EVP_MAC_update (ctx, in, len) != 1)
+      || EVP_MAC_final (ctx, out, &out_len, CI_SM_AES_BLOCK) != 1
+      || out_len != CI_SM_AES_BLOCK)
+    return openssl_failed (error, _("OpenSSL could not compute an AES-CMAC for secure messaging"));
+  return TRUE;
+}
+
 /**
  * _ci_sm_aes_cmac:
  * @key: an AES-128 key
@@ -232,27 +295,46 @@ _ci_sm_aes_cmac (const guint8  key[CI_SM_KEY_LEN],
                  guint8        out[CI_SM_AES_BLOCK],
                  GError      **error)
 {
-  g_autoptr(EVP_MAC) mac = EVP_MAC_fetch (NULL, "CMAC", NULL);
   g_autoptr(EVP_MAC_CTX) ctx = NULL;
-  OSSL_PARAM params[] = {
-    OSSL_PARAM_construct_utf8_string (OSSL_MAC_PARAM_CIPHER, (char *) "AES-128-CBC", 0),
-    OSSL_PARAM_construct_end (),
-  };
-  size_t out_len = 0;
 
   g_return_val_if_fail (key != NULL, FALSE);
   g_return_val_if_fail (in != NULL || len == 0, FALSE);
   g_return_val_if_fail (out != NULL, FALSE);
 
-  if (mac != NULL)
-    ctx = EVP_MAC_CTX_new (mac);
-  if (ctx == NULL
-      || EVP_MAC_init (ctx, key, CI_SM_KEY_LEN, params) != 1
-      || (len > 0 && EVP_MAC_update (ctx, in, len) != 1)
-      || EVP_MAC_final (ctx, out, &out_len, CI_SM_AES_BLOCK) != 1
-      || out_len != CI_SM_AES_BLOCK)
-    return openssl_failed (error, _("OpenSSL could not compute an AES-CMAC for secure messaging"));
-  return TRUE;
+  ctx = cmac_context (key);
+  return cmac_run (ctx, in, len, out, error);
+}
+
+/* @in with method 2 padding, in a buffer that is wiped when freed. */
+static CiSmSecret *
+padded_copy (CiSmCipher    cipher,
+             const guint8 *in,
+             gsize         len)
+{
+  CiSmSecret *padded = _ci_sm_secret_new (len + CI_SM_MAX_BLOCK);
+
+  if (len > 0)
+    g_byte_array_append (padded, in, (guint) len);
+  ci_sm_pad (cipher, padded);
+  return padded;
+}
+
+/* AES-CMAC with @ctx (see cmac_run()) over padded @in, cut to 8 bytes. */
+static gboolean
+aes_mac (EVP_MAC_CTX  *ctx,
+         const guint8 *in,
+         gsize         len,
+         guint8        out[CI_SM_MAC_LEN],
+         GError      **error)
+{
+  g_autoptr(CiSmSecret) padded = padded_copy (CI_SM_CIPHER_AES128, in, len);
+  guint8 full[CI_SM_AES_BLOCK];
+  gboolean ok = cmac_run (ctx, padded->data, padded->len, full, error);
+
+  if (ok)
+    memcpy (out, full, CI_SM_MAC_LEN);
+  OPENSSL_cleanse (full, sizeof full);
+  return ok;
 }
 
 /**
@@ -278,8 +360,7 @@ ci_sm_mac (CiSmCipher    cipher,
            GError      **error)
 {
   g_autoptr(CiSmSecret) padded = NULL;
-  guint8 full[CI_SM_AES_BLOCK];
-  gboolean ok;
+  g_autoptr(EVP_MAC_CTX) ctx = NULL;
 
   g_return_val_if_fail (CI_SM_CIPHER_IS_VALID (cipher), FALSE);
   g_return_val_if_fail (key != NULL, FALSE);
@@ -288,17 +369,125 @@ ci_sm_mac (CiSmCipher    cipher,
   g_return_val_if_fail (len <= G_MAXUINT - CI_SM_MAX_BLOCK, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  padded = _ci_sm_secret_new (len + CI_SM_MAX_BLOCK);
-  if (len > 0)
-    g_byte_array_append (padded, in, (guint) len);
-  ci_sm_pad (cipher, padded);
-  if (cipher == CI_SM_CIPHER_3DES)
-    return retail_mac (key, padded->data, padded->len, out, error);
-  ok = _ci_sm_aes_cmac (key, padded->data, padded->len, full, error);
-  if (ok)
-    memcpy (out, full, CI_SM_MAC_LEN);
-  OPENSSL_cleanse (full, sizeof full);
-  return ok;
+  if (cipher == CI_SM_CIPHER_AES128)
+    {
+      ctx = cmac_context (key);
+      return aes_mac (ctx, in, len, out, error);
+    }
+  padded = padded_copy (cipher, in, len);
+  return retail_mac (key, padded->data, padded->len, out, error);
+}
+
+/* ---- a channel's AES keys, made ready once -------------------------------- */
+
+struct _CiSmAesKeys
+{
+  EVP_CIPHER_CTX *encrypt;  /* KSenc's key schedules, one for each direction */
+  EVP_CIPHER_CTX *decrypt;
+  EVP_MAC_CTX    *mac;      /* keyed with KSmac; each MAC runs on a copy */
+};
+
+/**
+ * _ci_sm_aes_keys_new:
+ * @kenc: the session encryption key KSenc
+ * @kmac: the session MAC key KSmac
+ *
+ * Keys OpenSSL's contexts once for a channel's messages, which would
+ * otherwise each fetch the algorithms and expand the keys again.
+ *
+ * Returns: (transfer full) (nullable): the keys, or %NULL if OpenSSL failed
+ */
+CiSmAesKeys *
+_ci_sm_aes_keys_new (const guint8 kenc[CI_SM_KEY_LEN],
+                     const guint8 kmac[CI_SM_KEY_LEN])
+{
+  CiSmAesKeys *keys = g_new0 (CiSmAesKeys, 1);
+
+  keys->encrypt = cbc_context (CI_SM_CIPHER_AES128, kenc, FALSE);
+  keys->decrypt = cbc_context (CI_SM_CIPHER_AES128, kenc, TRUE);
+  keys->mac = cmac_context (kmac);
+  if (keys->encrypt == NULL || keys->decrypt == NULL || keys->mac == NULL)
+    g_clear_pointer (&keys, _ci_sm_aes_keys_free);
+  return keys;
+}
+
+/**
+ * _ci_sm_aes_keys_free:
+ * @keys: (nullable): keys
+ *
+ * Frees @keys; OpenSSL wipes the key schedules as it frees its contexts.
+ */
+void
+_ci_sm_aes_keys_free (CiSmAesKeys *keys)
+{
+  if (keys == NULL)
+    return;
+  EVP_CIPHER_CTX_free (keys->encrypt);
+  EVP_CIPHER_CTX_free (keys->decrypt);
+  EVP_MAC_CTX_free (keys->mac);
+  g_free (keys);
+}
+
+/**
+ * _ci_sm_aes_keys_cbc:
+ * @keys: a channel's keys
+ * @iv: (nullable): one block of IV; %NULL means zeros
+ * @in: (array length=len): whole blocks of input
+ * @len: length of @in, a multiple of 16
+ * @out: (out caller-allocates): @len bytes of output; may be @in
+ * @decrypt: %TRUE to decrypt
+ * @error: return location for a #CI_CARD_ERROR error
+ *
+ * ci_sm_encrypt() with AES-128 and KSenc.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+_ci_sm_aes_keys_cbc (CiSmAesKeys   *keys,
+                     const guint8  *iv,
+                     const guint8  *in,
+                     gsize          len,
+                     guint8        *out,
+                     gboolean       decrypt,
+                     GError       **error)
+{
+  g_return_val_if_fail (keys != NULL, FALSE);
+  g_return_val_if_fail (len % CI_SM_AES_BLOCK == 0 && len <= G_MAXINT, FALSE);
+  g_return_val_if_fail (in != NULL || len == 0, FALSE);
+  g_return_val_if_fail (out != NULL || len == 0, FALSE);
+
+  if (len == 0)
+    return TRUE;
+  return cbc_run (decrypt ? keys->decrypt : keys->encrypt, iv, in, len, out, decrypt, error);
+}
+
+/**
+ * _ci_sm_aes_keys_mac:
+ * @keys: a channel's keys
+ * @in: (array length=len): the message, not padded
+ * @len: length of @in
+ * @out: (out caller-allocates): the 8-byte MAC
+ * @error: return location for a #CI_CARD_ERROR error
+ *
+ * ci_sm_mac() with AES-128 and KSmac.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+_ci_sm_aes_keys_mac (CiSmAesKeys   *keys,
+                     const guint8  *in,
+                     gsize          len,
+                     guint8         out[CI_SM_MAC_LEN],
+                     GError       **error)
+{
+  g_autoptr(EVP_MAC_CTX) ctx = NULL;
+
+  g_return_val_if_fail (keys != NULL, FALSE);
+  g_return_val_if_fail (in != NULL || len == 0, FALSE);
+  g_return_val_if_fail (len <= G_MAXUINT - CI_SM_MAX_BLOCK, FALSE);
+
+  ctx = EVP_MAC_CTX_dup (keys->mac);
+  return aes_mac (ctx, in, len, out, error);
 }
 
 /* DES keys carry a parity bit in the low bit of each byte; ICAO sets it odd. */

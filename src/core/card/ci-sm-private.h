@@ -40,6 +40,25 @@ gboolean      _ci_sm_aes_cmac    (const guint8  key[CI_SM_KEY_LEN],
                                   guint8        out[CI_SM_AES_BLOCK],
                                   GError      **error);
 
+/* A channel's AES keys, keyed into OpenSSL's contexts once (ci-sm-crypto.c). */
+typedef struct _CiSmAesKeys CiSmAesKeys;
+
+CiSmAesKeys  *_ci_sm_aes_keys_new  (const guint8  kenc[CI_SM_KEY_LEN],
+                                    const guint8  kmac[CI_SM_KEY_LEN]);
+void          _ci_sm_aes_keys_free (CiSmAesKeys  *keys);
+gboolean      _ci_sm_aes_keys_cbc  (CiSmAesKeys  *keys,
+                                    const guint8 *iv,
+                                    const guint8 *in,
+                                    gsize         len,
+                                    guint8       *out,
+                                    gboolean      decrypt,
+                                    GError      **error);
+gboolean      _ci_sm_aes_keys_mac  (CiSmAesKeys  *keys,
+                                    const guint8 *in,
+                                    gsize         len,
+                                    guint8        out[CI_SM_MAC_LEN],
+                                    GError      **error);
+
 /* The current send sequence counter, for tests; @len gets 8 or 16. */
 const guint8 *_ci_sm_get_ssc     (CiSm         *self,
                                   gsize        *len);

@@ -39,12 +39,13 @@
 
 struct _CiSm
 {
-  CiSmCipher cipher;
-  gboolean   closed;
-  guint8     kenc[CI_SM_KEY_LEN];
-  guint8     kmac[CI_SM_KEY_LEN];
-  guint8     ssc[CI_SM_MAX_SSC];
-  gsize      ssc_len;
+  CiSmCipher   cipher;
+  gboolean     closed;
+  guint8       kenc[CI_SM_KEY_LEN];
+  guint8       kmac[CI_SM_KEY_LEN];
+  guint8       ssc[CI_SM_MAX_SSC];
+  gsize        ssc_len;
+  CiSmAesKeys *aes;  /* AES: the keys in OpenSSL's contexts, made once */
 };
 
 /* The objects of one protected data field, in their only allowed order: the
@@ -108,6 +109,9 @@ ci_sm_new (CiSmCipher    cipher,
   memcpy (self->kmac, kmac, CI_SM_KEY_LEN);
   memcpy (self->ssc, ssc, ssc_len);
   self->ssc_len = ssc_len;
+  /* Should OpenSSL fail here, each message keys its own contexts instead. */
+  if (cipher == CI_SM_CIPHER_AES128)
+    self->aes = _ci_sm_aes_keys_new (kenc, kmac);
   return self;
 }
 
@@ -122,6 +126,7 @@ ci_sm_free (CiSm *self)
 {
   if (self == NULL)
     return;
+  _ci_sm_aes_keys_free (self->aes);
   OPENSSL_cleanse (self, sizeof *self);
   g_free (self);
 }
@@ -156,6 +161,7 @@ sm_close (CiSm *self)
 {
   OPENSSL_cleanse (self->kenc, sizeof self->kenc);
   OPENSSL_cleanse (self->kmac, sizeof self->kmac);
+  g_clear_pointer (&self->aes, _ci_sm_aes_keys_free);
   self->closed = TRUE;
 }
 
@@ -178,6 +184,21 @@ ssc_increment (CiSm *self)
       break;
 }
 
+/* CBC with KSenc. */
+static gboolean
+sm_cbc (CiSm         *self,
+        const guint8 *iv,
+        const guint8 *in,
+        gsize         len,
+        guint8       *out,
+        gboolean      decrypt,
+        GError      **error)
+{
+  if (self->aes != NULL)
+    return _ci_sm_aes_keys_cbc (self->aes, iv, in, len, out, decrypt, error);
+  return ci_sm_encrypt (self->cipher, self->kenc, iv, in, len, out, decrypt, error);
+}
+
 /* 3DES: a zero IV. AES: IV = E(KSenc, SSC) with this message's SSC; one CBC
  * block with a zero IV is the ECB encryption it asks for. */
 static gboolean
@@ -188,8 +209,7 @@ sm_iv (CiSm    *self,
   memset (iv, 0, CI_SM_MAX_BLOCK);
   if (self->cipher == CI_SM_CIPHER_3DES)
     return TRUE;
-  return ci_sm_encrypt (self->cipher, self->kenc, NULL, self->ssc, self->ssc_len, iv, FALSE,
-                        error);
+  return sm_cbc (self, NULL, self->ssc, self->ssc_len, iv, FALSE, error);
 }
 
 /* CC = MAC(KSmac, SSC || M); ci_sm_mac() adds the final padding. */
@@ -204,6 +224,8 @@ sm_compute_mac (CiSm         *self,
 
   g_byte_array_append (n, self->ssc, (guint) self->ssc_len);
   g_byte_array_append (n, m, (guint) m_len);
+  if (self->aes != NULL)
+    return _ci_sm_aes_keys_mac (self->aes, n->data, n->len, cc, error);
   return ci_sm_mac (self->cipher, self->kmac, n->data, n->len, cc, error);
 }
 
@@ -242,8 +264,7 @@ append_cryptogram (CiSm         *self,
   g_byte_array_append (buf, data, (guint) len);
   ci_sm_pad (self->cipher, buf);
   if (!sm_iv (self, iv, error)
-      || !ci_sm_encrypt (self->cipher, self->kenc, iv, buf->data, buf->len, buf->data, FALSE,
-                         error))
+      || !sm_cbc (self, iv, buf->data, buf->len, buf->data, FALSE, error))
     return FALSE;
   g_byte_array_prepend (buf, &indicator, 1);
   ci_tlv_append (out, DO_CRYPTOGRAM, buf->data, buf->len);
@@ -268,8 +289,7 @@ open_cryptogram (CiSm         *self,
   buf = _ci_sm_secret_new (clen);
   g_byte_array_set_size (buf, (guint) clen);
   if (!sm_iv (self, iv, error)
-      || !ci_sm_encrypt (self->cipher, self->kenc, iv, do87->value + 1, clen, buf->data, TRUE,
-                         error))
+      || !sm_cbc (self, iv, do87->value + 1, clen, buf->data, TRUE, error))
     return FALSE;
   if (!unpad (buf, bs))
     return _ci_sm_fail (error,
