@@ -892,7 +892,9 @@ preflight (Issue       *issue,
            const char  *subject_id,
            GError     **error)
 {
-  g_auto(CiCall) call = { 0 };
+  /* Its entry doesn't wait for the disk, like the claim's (claim_record()):
+   * nothing goes to the card before the check step's commit, which does. */
+  g_auto(CiCall) call = { .lazy = TRUE };
 
   if (!_ci_call_start (&call, issue->services, issue->actor, issue->action, issue->permission,
                        FALSE, subject_type, subject_id, error))

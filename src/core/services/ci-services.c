@@ -306,7 +306,7 @@ record_call (CiCall     *call,
 
 /**
  * _ci_call_start:
- * @call: a zeroed #CiCall; with its lazy member set, a write call's commit
+ * @call: a zeroed #CiCall; with its lazy member set, the call's commit
  *   does not wait for the disk (ci_store_begin_lazy())
  * @self: the services
  * @actor: the signed-in operator
@@ -512,9 +512,10 @@ commit_call (CiCall      *call,
 
   entry_init (&entry, ci_operator_get_login (call->actor), call->action, call->subject_type,
               call->subject_id, outcome, reason, details, call->started);
-  if (!call->in_transaction)
-    ok = ci_audit_log_append (call->services->audit, &entry, error);
-  else
+  /* A call that wrote nothing commits its entry in a transaction of its own. */
+  ok = call->in_transaction
+       || (call->lazy ? ci_store_begin_lazy : ci_store_begin) (store, error);
+  if (ok)
     {
       ok = ci_audit_log_append_in_transaction (call->services->audit, &entry, error);
       if (!ok)
